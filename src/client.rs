@@ -1,0 +1,297 @@
+//! Building a [`Client`]: the secret key, the base URL, timeouts, and the headers every request
+//! carries.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+
+use crate::{Client, ClientInfo, ConfigError};
+
+/// Clerk's production Backend API.
+pub const DEFAULT_BASE_URL: &str = "https://api.clerk.com/v1";
+
+/// The header through which Clerk picks the API version of a request.
+const CLERK_API_VERSION: HeaderName = HeaderName::from_static("clerk-api-version");
+
+/// The default `User-Agent`: `clerk-users/<crate version>`.
+const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// Default time allowed to open a connection.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default time allowed for a whole request, from sending to the end of the response body.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What a [`Client`] carries besides its HTTP client and base URL: the state its request hooks
+/// read. It is built by [`ClientBuilder::build`] and has no public constructor.
+#[derive(Clone, Debug)]
+pub struct ClientState {
+    /// Path of the base URL without a trailing slash (`/v1`), to check request paths against
+    /// operation templates.
+    pub(crate) base_path: String,
+}
+
+impl Client {
+    /// Starts configuring a client that authenticates with `secret_key` (`sk_live_…` or
+    /// `sk_test_…`, from the API keys page of the Clerk dashboard).
+    ///
+    /// Nothing is checked until [`ClientBuilder::build`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let client = clerk_users::Client::builder("sk_test_123")
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # Ok::<(), clerk_users::ConfigError>(())
+    /// ```
+    pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(secret_key.into())
+    }
+
+    /// Builds a client from the environment: `CLERK_SECRET_KEY` (required) and `CLERK_API_URL`
+    /// (optional base URL, default [`DEFAULT_BASE_URL`]).
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::MissingSecretKey`] when `CLERK_SECRET_KEY` is unset, and every error of
+    /// [`ClientBuilder::build`].
+    pub fn from_env() -> Result<Client, ConfigError> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The Clerk API version this client was generated for and sends as `Clerk-API-Version`
+    /// (the spec's `info.version`, `2026-05-12`).
+    pub fn clerk_api_version() -> &'static str {
+        <Client as ClientInfo<ClientState>>::api_version()
+    }
+}
+
+/// Configures and builds a [`Client`]; see [`Client::builder`].
+///
+/// Setters never fail; [`build`](ClientBuilder::build) checks everything and reports the first
+/// problem as a [`ConfigError`]. `Debug` output never shows the secret key.
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    secret_key: String,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+}
+
+impl ClientBuilder {
+    fn new(secret_key: String) -> ClientBuilder {
+        ClientBuilder {
+            secret_key,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+        }
+    }
+
+    /// Starts from the environment, like [`Client::from_env`], so more settings can follow.
+    ///
+    /// An empty `CLERK_API_URL` counts as unset.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::MissingSecretKey`] when `CLERK_SECRET_KEY` is unset, and
+    /// [`ConfigError::NotUnicode`] when either variable is not valid Unicode.
+    pub fn from_env() -> Result<ClientBuilder, ConfigError> {
+        let secret_key = env_var("CLERK_SECRET_KEY")?.ok_or(ConfigError::MissingSecretKey)?;
+        let builder = ClientBuilder::new(secret_key);
+        Ok(match env_var("CLERK_API_URL")? {
+            Some(url) if !url.is_empty() => builder.base_url(url),
+            _ => builder,
+        })
+    }
+
+    /// Sets the base URL, such as a local test server's `http://127.0.0.1:8080/v1`. A trailing
+    /// slash is fine. Plain `http` is accepted only for loopback hosts, since the secret key would
+    /// otherwise travel in clear.
+    ///
+    /// Default is [`DEFAULT_BASE_URL`].
+    pub fn base_url(mut self, base_url: impl Into<String>) -> ClientBuilder {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Sets the time allowed for a whole request, from sending it to the end of the response.
+    ///
+    /// Default is 30 seconds.
+    pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the time allowed to open a connection.
+    ///
+    /// Default is 10 seconds.
+    pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the `User-Agent` header.
+    ///
+    /// Default is `clerk-users/<crate version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> ClientBuilder {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] for a missing, malformed or non-secret key, an unusable base URL, plain
+    /// `http` to a host that is not loopback, a zero timeout, or an invalid user agent.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let authorization = bearer(&self.secret_key)?;
+        let base_url = parse_base_url(&self.base_url)?;
+        for (setting, value) in [
+            ("timeout", self.timeout),
+            ("connect_timeout", self.connect_timeout),
+        ] {
+            if value.is_zero() {
+                return Err(ConfigError::ZeroTimeout(setting));
+            }
+        }
+        let user_agent =
+            HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
+
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, authorization);
+        headers.insert(
+            CLERK_API_VERSION,
+            HeaderValue::from_static(Client::clerk_api_version()),
+        );
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(user_agent)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            // An API client should not wander: a redirect is reported, not followed.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(ConfigError::HttpClient)?;
+
+        let base = base_url.as_str().trim_end_matches('/');
+        let state = ClientState {
+            base_path: base_url.path().trim_end_matches('/').to_owned(),
+        };
+        Ok(Client::new_with_client(base, http, state))
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("secret_key", &"<redacted>")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+/// Reads an environment variable; `None` when unset.
+fn env_var(name: &'static str) -> Result<Option<String>, ConfigError> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode(name)),
+    }
+}
+
+/// Checks the secret key and turns it into a sensitive `Authorization` header value.
+fn bearer(secret_key: &str) -> Result<HeaderValue, ConfigError> {
+    if secret_key.is_empty() {
+        return Err(ConfigError::EmptySecretKey);
+    }
+    if let Some(at) = secret_key.find(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err(ConfigError::SecretKeyHasInvalidCharacter { at });
+    }
+    if !secret_key.starts_with("sk_") || secret_key.len() == "sk_".len() {
+        let publishable = secret_key.starts_with("pk_");
+        return Err(ConfigError::NotASecretKey { publishable });
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {secret_key}"))
+        .map_err(|_| ConfigError::SecretKeyHasInvalidCharacter { at: 0 })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Parses and checks the base URL.
+fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
+    let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
+        url: raw.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let url = Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        // Not echoed back in the error: the URL holds credentials.
+        return Err(ConfigError::InvalidBaseUrl {
+            url: "<redacted>".to_owned(),
+            reason: "it must not contain a user name or password".to_owned(),
+        });
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    let Some(host) = url.host_str() else {
+        return Err(invalid("it has no host"));
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(host) => Ok(url),
+        "http" => Err(ConfigError::InsecureBaseUrl {
+            host: host.to_owned(),
+        }),
+        _ => Err(invalid(
+            "the scheme must be https (or http for a loopback host)",
+        )),
+    }
+}
+
+/// `localhost`, `*.localhost`, `127.0.0.0/8` and `::1`.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let host = host.to_ascii_lowercase();
+            host == "localhost" || host.ends_with(".localhost")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "api.localhost",
+            "127.0.0.1",
+            "127.8.9.10",
+            "[::1]",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in ["example.com", "10.0.0.1", "localhost.example.com", "[::2]"] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+}

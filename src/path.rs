@@ -1,0 +1,155 @@
+//! Path parameters: how they are encoded, and the check that they address the intended endpoint.
+//!
+//! Every path parameter (`user_id`, `provider`) is percent-encoded as exactly one path segment,
+//! so `a/b`, `?`, `#`, `%`, `\` and non-ASCII text reach Clerk as part of the id. Three values
+//! cannot be encoded that way: `""`, `"."` and `".."`. URL parsers treat the last two (even
+//! percent-encoded) as "this directory" and "parent directory", so `get_user("..")` would become
+//! `GET /` and `get_user("")` would become `GET /users/`, which lists users. [`check`] runs in the
+//! request hook and refuses such a request before it is sent.
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+/// Characters escaped in a path segment: progenitor's set (the WHATWG path-segment set plus `/`
+/// and `%`) and `\`, which URL parsers read as `/` in `http(s)` URLs.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%')
+    .add(b'\\');
+
+/// Percent-encodes one path parameter. The generated code calls this (build.rs routes its
+/// `encode_path` import here), and so does the hand-written profile-image upload.
+pub(crate) fn encode_path(segment: &str) -> String {
+    utf8_percent_encode(segment, PATH_SEGMENT).to_string()
+}
+
+/// Checks that a request URL still has the shape of its operation's path template, which only a
+/// path parameter of `""`, `"."` or `".."` can break (everything else is encoded). Returns a message
+/// naming the parameter(s) otherwise.
+///
+/// `base_path` is the path of the client's base URL without a trailing slash (`/v1`).
+pub(crate) fn check(base_path: &str, url_path: &str, operation: &str) -> Result<(), String> {
+    let Some(template) = template(operation) else {
+        return Err(format!(
+            "no path template is known for operation {operation}"
+        ));
+    };
+    let expected: Vec<&str> = template.split('/').collect();
+    let actual: Vec<&str> = match url_path.strip_prefix(base_path) {
+        Some(rest) => rest.split('/').collect(),
+        None => Vec::new(),
+    };
+    let fits = actual.len() == expected.len()
+        && expected
+            .iter()
+            .zip(&actual)
+            .all(|(want, got)| match parameter_name(want) {
+                Some(_) => !got.is_empty(),
+                None => want == got,
+            });
+    if fits {
+        return Ok(());
+    }
+    let mut culprits: Vec<&str> = expected
+        .iter()
+        .zip(&actual)
+        .filter(|(want, got)| got.is_empty() && parameter_name(want).is_some())
+        .filter_map(|(want, _)| parameter_name(want))
+        .collect();
+    if culprits.is_empty() || actual.len() != expected.len() {
+        culprits = expected.iter().filter_map(|s| parameter_name(s)).collect();
+    }
+    let subject = match culprits.as_slice() {
+        [one] => format!("{one} must not be"),
+        many => format!("none of {} may be", many.join(", ")),
+    };
+    Err(format!(
+        "invalid path parameter for {operation}: {subject} empty, \".\" or \"..\" (the request \
+         would address another endpoint)"
+    ))
+}
+
+/// The path template of a generated or hand-written operation, from the table build.rs writes.
+fn template(operation: &str) -> Option<&'static str> {
+    crate::generated::OPERATION_PATHS
+        .iter()
+        .find(|(name, _)| *name == operation)
+        .map(|(_, template)| *template)
+}
+
+/// `Some("user_id")` for a template segment `{user_id}`.
+fn parameter_name(segment: &str) -> Option<&str> {
+    segment.strip_prefix('{')?.strip_suffix('}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_reserved_characters_as_one_segment() {
+        assert_eq!(encode_path("user_2abc"), "user_2abc");
+        assert_eq!(encode_path("a/b"), "a%2Fb");
+        assert_eq!(encode_path("a\\b"), "a%5Cb");
+        assert_eq!(encode_path("?#%"), "%3F%23%25");
+        assert_eq!(encode_path("ü ñ"), "%C3%BC%20%C3%B1");
+        assert_eq!(encode_path(".."), "..");
+    }
+
+    #[test]
+    fn accepts_urls_of_the_right_shape() {
+        assert_eq!(check("/v1", "/v1/users/user_1", "get_user"), Ok(()));
+        assert_eq!(check("", "/users/a%2Fb", "get_user"), Ok(()));
+        assert_eq!(
+            check(
+                "/v1",
+                "/v1/users/u/oauth_access_tokens/google",
+                "get_o_auth_access_token"
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check("/v1", "/v1/users/u/profile_image", "set_user_profile_image"),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn names_the_parameter_that_broke_the_shape() {
+        // get_user("") -> /v1/users/ ; get_user("..") -> /v1/
+        for path in ["/v1/users/", "/v1/"] {
+            let error = check("/v1", path, "get_user").unwrap_err();
+            assert!(error.contains("user_id must not be empty"), "{error}");
+        }
+        let error = check(
+            "/v1",
+            "/v1/users/u/oauth_access_tokens/",
+            "get_o_auth_access_token",
+        )
+        .unwrap_err();
+        assert!(error.contains("provider must not be"), "{error}");
+        let error = check(
+            "/v1",
+            "/v1/oauth_access_tokens/google",
+            "get_o_auth_access_token",
+        )
+        .unwrap_err();
+        assert!(
+            error.contains("none of user_id, provider may be"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn unknown_operations_are_refused() {
+        assert!(check("", "/users", "no_such_operation").is_err());
+    }
+}
