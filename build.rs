@@ -110,11 +110,17 @@ pub fn codegen(file: &str, text: &str) -> Result<Codegen, String> {
 /// Parses the spec, reporting YAML and OpenAPI shape errors with their line and column.
 pub fn load_spec(file: &str, text: &str) -> Result<OpenAPI, String> {
     serde_yaml::from_str(text).map_err(|e| match e.location() {
-        Some(at) => format!(
-            "{file}:{}:{}: not a valid OpenAPI 3.0 document: {e}",
-            at.line(),
-            at.column()
-        ),
+        Some(at) => {
+            // serde_yaml ends its message with the location, which now leads instead.
+            let message = e.to_string();
+            let suffix = format!(" at line {} column {}", at.line(), at.column());
+            let message = message.strip_suffix(&suffix).unwrap_or(&message);
+            format!(
+                "{file}:{}:{}: not a valid OpenAPI 3.0 document: {message}",
+                at.line(),
+                at.column()
+            )
+        }
         None => format!("{file}: not a valid OpenAPI 3.0 document: {e}"),
     })
 }
@@ -290,10 +296,10 @@ fn schema_refs(value: &serde_json::Value) -> BTreeSet<String> {
     while let Some(value) = stack.pop() {
         match value {
             serde_json::Value::Object(map) => {
-                if let Some(serde_json::Value::String(r)) = map.get("$ref") {
-                    if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                        found.insert(name.to_owned());
-                    }
+                if let Some(serde_json::Value::String(r)) = map.get("$ref")
+                    && let Some(name) = r.strip_prefix("#/components/schemas/")
+                {
+                    found.insert(name.to_owned());
                 }
                 stack.extend(map.values());
             }

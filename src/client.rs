@@ -217,7 +217,7 @@ fn bearer(secret_key: &str) -> Result<HeaderValue, ConfigError> {
     if secret_key.is_empty() {
         return Err(ConfigError::EmptySecretKey);
     }
-    if let Some(at) = secret_key.find(|c: char| c.is_whitespace() || c.is_control()) {
+    if let Some(at) = secret_key.find(|c: char| !c.is_ascii_graphic()) {
         return Err(ConfigError::SecretKeyHasInvalidCharacter { at });
     }
     if !secret_key.starts_with("sk_") || secret_key.len() == "sk_".len() {

@@ -18,10 +18,11 @@ pub enum ConfigError {
     #[error("the secret key is empty")]
     EmptySecretKey,
 
-    /// The secret key contains whitespace or a control character, usually a newline pasted with it.
+    /// The secret key contains whitespace, a control character or non-ASCII text, usually a
+    /// newline or space pasted with it.
     #[error(
-        "the secret key contains whitespace or a control character at byte {at}; check for a \
-         stray space or newline"
+        "the secret key contains whitespace, a control character or non-ASCII text at byte {at}; \
+         check for a stray space or newline"
     )]
     SecretKeyHasInvalidCharacter {
         /// Byte offset of the first offending character.

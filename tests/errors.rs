@@ -1,0 +1,242 @@
+//! Error responses: for every operation, a status its spec declares decodes into `ClerkErrors`;
+//! and statuses or bodies the spec does not declare still produce a complete, typed error.
+
+mod support;
+
+use clerk_users::{Error, ErrorBody};
+use httpmock::prelude::*;
+use serde_json::json;
+use support::{WhenExt, clerk_error, client};
+
+const USER_ID: &str = "user_2lmzqZfC0bhy5gHGVbtcB0Uuuh8";
+
+/// Checks that `error` is the document [`clerk_error`] builds, with `status` and `code`.
+fn assert_clerk_error(error: &Error, status: u16, code: &str) {
+    assert_eq!(
+        error.status().map(|s| s.as_u16()),
+        Some(status),
+        "{error:?}"
+    );
+    assert_eq!(error.codes(), [code]);
+    let body = error.clerk_errors().expect("a ClerkErrors body");
+    let first = &body.errors[0];
+    assert_eq!(first.message, format!("{code} happened"));
+    assert_eq!(first.long_message, format!("{code} happened (long form)"));
+    assert_eq!(first.meta["param_name"], "user_id");
+    assert_eq!(body.clerk_trace_id.as_deref(), Some("trace_7b0a1c"));
+    assert_eq!(error.trace_id(), Some("trace_7b0a1c"));
+    let reason = reqwest::StatusCode::from_u16(status).unwrap();
+    assert_eq!(
+        error.to_string(),
+        format!("clerk returned {reason}: {code}: {code} happened")
+    );
+}
+
+/// One test per operation: the mock answers `$status` with a ClerkErrors body, and the error
+/// converted with `Error::from` must carry all of it.
+macro_rules! declared_error {
+    ($name:ident: $method:ident $path:literal -> $status:literal $code:literal, |$client:ident| $call:expr) => {
+        #[tokio::test]
+        async fn $name() {
+            let server = MockServer::start_async().await;
+            let mock = server
+                .mock_async(|when, then| {
+                    when.method($method)
+                        .path($path.replace("{id}", USER_ID))
+                        .clerk_headers();
+                    then.status($status)
+                        .header("content-type", "application/json")
+                        .json_body(clerk_error($code, concat!($code, " happened")));
+                })
+                .await;
+            let $client = client(&server);
+
+            let result = $call.await;
+
+            mock.assert_async().await;
+            let error = Error::from(result.map(|_| ()).unwrap_err());
+            assert_clerk_error(&error, $status, $code);
+        }
+    };
+}
+
+declared_error!(get_user_list_422: GET "/v1/users" -> 422 "form_param_format_invalid",
+    |c| c.get_user_list().order_by("sideways").send());
+declared_error!(get_users_count_422: GET "/v1/users/count" -> 422 "form_param_unknown",
+    |c| c.get_users_count().send());
+declared_error!(create_user_422: POST "/v1/users" -> 422 "form_identifier_exists",
+    |c| c.create_user().body_map(|b| b.username("ada".to_owned())).send());
+declared_error!(get_user_404: GET "/v1/users/{id}" -> 404 "resource_not_found",
+    |c| c.get_user().user_id(USER_ID).send());
+declared_error!(update_user_409: PATCH "/v1/users/{id}" -> 409 "user_managed_by_scim",
+    |c| c.update_user().user_id(USER_ID).send());
+declared_error!(delete_user_404: DELETE "/v1/users/{id}" -> 404 "resource_not_found",
+    |c| c.delete_user().user_id(USER_ID).send());
+declared_error!(ban_user_402: POST "/v1/users/{id}/ban" -> 402 "payment_required",
+    |c| c.ban_user().user_id(USER_ID).send());
+declared_error!(unban_user_402: POST "/v1/users/{id}/unban" -> 402 "payment_required",
+    |c| c.unban_user().user_id(USER_ID).send());
+declared_error!(lock_user_403: POST "/v1/users/{id}/lock" -> 403 "feature_not_enabled",
+    |c| c.lock_user().user_id(USER_ID).send());
+declared_error!(unlock_user_403: POST "/v1/users/{id}/unlock" -> 403 "feature_not_enabled",
+    |c| c.unlock_user().user_id(USER_ID).send());
+declared_error!(set_user_profile_image_400: POST "/v1/users/{id}/profile_image" -> 400 "image_not_found",
+    |c| c.set_user_profile_image().user_id(USER_ID).file(b"GIF89a".to_vec(), "a.gif", "image/gif").send());
+declared_error!(delete_user_profile_image_404: DELETE "/v1/users/{id}/profile_image" -> 404 "resource_not_found",
+    |c| c.delete_user_profile_image().user_id(USER_ID).send());
+declared_error!(update_user_metadata_422: PATCH "/v1/users/{id}/metadata" -> 422 "form_param_value_too_large",
+    |c| c.update_user_metadata().user_id(USER_ID).send());
+declared_error!(get_o_auth_access_token_422: GET "/v1/users/{id}/oauth_access_tokens/oauth_github" -> 422 "oauth_token_retrieval_error",
+    |c| c.get_o_auth_access_token().user_id(USER_ID).provider("oauth_github").send());
+declared_error!(users_get_organization_memberships_403: GET "/v1/users/{id}/organization_memberships" -> 403 "authorization_invalid",
+    |c| c.users_get_organization_memberships().user_id(USER_ID).send());
+// verify_password and verify_totp declare 400/404/422 without a body, but Clerk's error catalogue
+// sends ClerkErrors for them like for every error.
+declared_error!(verify_password_422: POST "/v1/users/{id}/verify_password" -> 422 "incorrect_password",
+    |c| c.verify_password().user_id(USER_ID).body_map(|b| b.password("nope".to_owned())).send());
+declared_error!(verify_totp_500: POST "/v1/users/{id}/verify_totp" -> 500 "internal_clerk_error",
+    |c| c.verify_totp().user_id(USER_ID).body_map(|b| b.code("000000".to_owned())).send());
+declared_error!(disable_mfa_404: DELETE "/v1/users/{id}/mfa" -> 404 "resource_not_found",
+    |c| c.disable_mfa().user_id(USER_ID).send());
+
+#[tokio::test]
+async fn undeclared_429_decodes_and_exposes_retry_after() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/users");
+            then.status(429)
+                .header("retry-after", "7")
+                .json_body(json!({"errors": []}));
+        })
+        .await;
+
+    let error = Error::from(client(&server).get_user_list().send().await.unwrap_err());
+
+    assert!(error.is_rate_limited());
+    assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(7)));
+    assert_eq!(error.clerk_errors().map(|b| b.errors.len()), Some(0));
+    assert_eq!(error.to_string(), "clerk returned 429 Too Many Requests");
+}
+
+#[tokio::test]
+async fn non_json_error_body_keeps_status_and_text() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/v1/users/{USER_ID}"));
+            then.status(502)
+                .header("cf-ray", "8f1e2d3c4b5a6978-FRA")
+                .body("<html>Bad gateway</html>");
+        })
+        .await;
+
+    let error = Error::from(
+        client(&server)
+            .get_user()
+            .user_id(USER_ID)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+
+    assert_eq!(error.status(), Some(reqwest::StatusCode::BAD_GATEWAY));
+    assert!(error.clerk_errors().is_none());
+    let api = error.api_error().unwrap();
+    assert_eq!(
+        api.body(),
+        &ErrorBody::Text {
+            text: "<html>Bad gateway</html>".to_owned(),
+            truncated: false
+        }
+    );
+    // Without a body trace id, the Cloudflare ray id identifies the request.
+    assert_eq!(error.trace_id(), Some("8f1e2d3c4b5a6978-FRA"));
+    assert_eq!(
+        error.to_string(),
+        "clerk returned 502 Bad Gateway: <html>Bad gateway</html>"
+    );
+}
+
+#[tokio::test]
+async fn several_errors_are_summarised_and_all_kept() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/users");
+            then.status(422).json_body(json!({"errors": [
+                {"code": "form_password_pwned", "message": "password is known", "long_message": "l1"},
+                {"code": "form_param_missing", "message": "email is missing", "long_message": "l2"}
+            ]}));
+        })
+        .await;
+
+    let error = Error::from(client(&server).create_user().send().await.unwrap_err());
+
+    assert_eq!(error.codes(), ["form_password_pwned", "form_param_missing"]);
+    assert_eq!(error.trace_id(), None);
+    assert_eq!(
+        error.to_string(),
+        "clerk returned 422 Unprocessable Entity: form_password_pwned: password is known (and 1 more)"
+    );
+}
+
+#[tokio::test]
+async fn undecodable_success_body_is_a_decode_error() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/users/count");
+            then.status(200).body("{\"total_count\": \"many\"}");
+        })
+        .await;
+
+    let error = Error::from(client(&server).get_users_count().send().await.unwrap_err());
+
+    let Error::Decode { body, .. } = &error else {
+        panic!("expected a decode error: {error:?}")
+    };
+    assert_eq!(&body[..], b"{\"total_count\": \"many\"}");
+    assert!(std::error::Error::source(&error).is_some());
+    assert_eq!(error.status(), None);
+}
+
+#[tokio::test]
+async fn redirects_are_reported_not_followed() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/users/count");
+            then.status(307)
+                .header("location", "https://elsewhere.example/v1/users/count");
+        })
+        .await;
+
+    let error = Error::from(client(&server).get_users_count().send().await.unwrap_err());
+
+    mock.assert_calls_async(1).await;
+    assert!(
+        matches!(error, Error::UnexpectedStatus(s) if s.as_u16() == 307),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_error() {
+    // Bind and drop a listener to get a port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = clerk_users::Client::builder(support::SECRET_KEY)
+        .base_url(format!("http://127.0.0.1:{port}/v1"))
+        .build()
+        .unwrap();
+
+    let error = Error::from(client.get_users_count().send().await.unwrap_err());
+
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(error.to_string(), "error sending request to clerk");
+    assert!(std::error::Error::source(&error).is_some());
+}
