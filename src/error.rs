@@ -12,7 +12,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::types;
+use crate::{ConfigError, types};
 
 /// A `Result` whose error is the crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -48,6 +48,9 @@ pub enum Error {
     UnexpectedStatus(StatusCode),
     /// A request hook refused the request.
     Hook(String),
+    /// The client could not be built; see [`ConfigError`]. Lets `Client::from_env()?` share a
+    /// `Result` with the calls that follow.
+    Config(ConfigError),
 }
 
 /// A 4xx or 5xx response from Clerk: its status, headers and decoded body.
@@ -91,7 +94,9 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::UnexpectedStatus(status) => Some(*status),
             Error::Transport(e) => e.status(),
-            Error::InvalidRequest(_) | Error::Decode { .. } | Error::Hook(_) => None,
+            Error::InvalidRequest(_) | Error::Decode { .. } | Error::Hook(_) | Error::Config(_) => {
+                None
+            }
         }
     }
 
@@ -155,6 +160,8 @@ impl fmt::Display for Error {
             Error::Decode { .. } => f.write_str("error decoding clerk's response body"),
             Error::UnexpectedStatus(status) => write!(f, "unexpected response status {status}"),
             Error::Hook(message) => write!(f, "request refused: {message}"),
+            // Transparent: the configuration error already says what to fix.
+            Error::Config(error) => error.fmt(f),
         }
     }
 }
@@ -164,11 +171,18 @@ impl std::error::Error for Error {
         match self {
             Error::Transport(e) => Some(e),
             Error::Decode { source, .. } => Some(source),
+            Error::Config(error) => std::error::Error::source(error),
             Error::Api(_)
             | Error::InvalidRequest(_)
             | Error::UnexpectedStatus(_)
             | Error::Hook(_) => None,
         }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Self {
+        Error::Config(error)
     }
 }
 

@@ -1,5 +1,82 @@
 //! A typed async client for the Users operations of [Clerk]'s Backend API.
 //!
+//! The client is generated at compile time from `openapi/clerk-users.yaml` by progenitor; this
+//! crate adds configuration and authentication ([`Client::builder`], [`Client::from_env`]), one
+//! [`Error`] type that decodes Clerk's error body for every status, safe path parameters, and the
+//! multipart [`set_user_profile_image`](Client::set_user_profile_image) upload.
+//!
+//! # Quick start
+//!
+//! Every operation is a method on [`Client`] that returns a request builder: set parameters by
+//! name, then `send()`.
+//!
+//! ```no_run
+//! use clerk_users::{Client, Result};
+//!
+//! # async fn run() -> Result<()> {
+//! let client = Client::from_env()?; // CLERK_SECRET_KEY, optional CLERK_API_URL
+//!
+//! let user = client.get_user().user_id("user_2lmzqZfC0bhy5gHGVbtcB0Uuuh8").send().await?;
+//! println!("{:?} has {} email address(es)", user.first_name, user.email_addresses.len());
+//!
+//! let admins = client
+//!     .get_user_list()
+//!     .organization_id(vec!["org_2abc".to_owned()])
+//!     .order_by("+created_at")
+//!     .send()
+//!     .await?;
+//! println!("{} users", admins.len());
+//! # Ok(()) }
+//! ```
+//!
+//! Responses are [`ResponseValue`]s: they dereference to the decoded [`types`] value and also
+//! carry the status and headers. Request bodies are built in place with `body_map`:
+//!
+//! ```no_run
+//! # async fn run(client: clerk_users::Client) -> clerk_users::Result<()> {
+//! let created = client
+//!     .create_user()
+//!     .body_map(|body| {
+//!         body.email_address(vec!["ada@example.com".to_owned()])
+//!             .first_name("Ada".to_owned())
+//!             .skip_password_requirement(true)
+//!     })
+//!     .send()
+//!     .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Errors
+//!
+//! A generated `send()` returns progenitor's error type; `?` (or [`Error::from`]) turns it into
+//! [`Error`], which knows Clerk's `ClerkErrors` body for every 4xx/5xx, declared in the spec or
+//! not, and keeps the text of bodies that are not JSON.
+//!
+//! ```no_run
+//! # async fn run(client: clerk_users::Client) -> clerk_users::Result<()> {
+//! use clerk_users::Error;
+//!
+//! match client.get_user().user_id("user_missing").send().await.map_err(Error::from) {
+//!     Ok(user) => println!("found {}", user.id),
+//!     Err(e) if e.is_not_found() => println!("no such user (trace id {:?})", e.trace_id()),
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Authentication
+//!
+//! Every request carries `Authorization: Bearer <secret key>` (a sensitive header, never shown in
+//! `Debug` output), `Clerk-API-Version: 2026-05-12` and `User-Agent: clerk-users/<version>`. See
+//! [`ClientBuilder`] for the base URL, timeouts and user agent, and [`ConfigError`] for what
+//! `build()` refuses.
+//!
+//! # Path parameters
+//!
+//! Ids are percent-encoded as one path segment. `""`, `"."` and `".."` would address another
+//! endpoint (`get_user("")` would list users), so they fail with [`Error::InvalidRequest`] before
+//! anything is sent.
+//!
 //! [Clerk]: https://clerk.com
 
 // Document ALL THE THINGS (the generated module opts out; its items carry the spec's text).
@@ -49,3 +126,8 @@ pub mod prelude {
     pub use crate::generated::prelude::*;
     pub use crate::{ClientInfo, Error, Result};
 }
+
+// The README's examples are compiled and run as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,413 @@
+//! A tour of the client.
+//!
+//! ```text
+//! cargo run --example quickstart                          # on a local demo server
+//! CLERK_SECRET_KEY=sk_test_… cargo run --example quickstart  # read-only, against Clerk
+//! ```
+//!
+//! Without `CLERK_SECRET_KEY` it starts a local demo server with scripted answers and calls every
+//! one of the 18 operations against it. With the key it only reads: it counts users, lists a few,
+//! and fetches one with their organization memberships.
+
+use std::num::NonZeroU64;
+use std::process::ExitCode;
+
+use clerk_users::{Client, Error, types};
+use httpmock::prelude::*;
+use serde_json::{Value, json};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // The message, then each cause: `Debug` of an error is for developers, not users.
+            eprint!("error: {error}");
+            let mut source = error.source();
+            while let Some(cause) = source {
+                eprint!(": {cause}");
+                source = cause.source();
+            }
+            eprintln!();
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    match std::env::var("CLERK_SECRET_KEY") {
+        Ok(_) => read_only_tour(&Client::from_env()?).await,
+        Err(_) => {
+            let server = demo_server();
+            println!(
+                "CLERK_SECRET_KEY is not set: using a local demo server at {}\n",
+                server.url("/v1")
+            );
+            let client = Client::builder("sk_test_demo")
+                .base_url(server.url("/v1"))
+                .build()?;
+            full_tour(&client).await
+        }
+    }
+}
+
+/// Reads from a real Clerk instance; changes nothing.
+async fn read_only_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    println!(
+        "Reading from {} (API version {})\n",
+        client_base(client),
+        Client::clerk_api_version()
+    );
+    let count = client.get_users_count().send().await.map_err(Error::from)?;
+    println!("get_users_count: {} users", count.total_count);
+    let users = client
+        .get_user_list()
+        .limit(NonZeroU64::new(5).expect("5 is not zero"))
+        .send()
+        .await
+        .map_err(Error::from)?;
+    println!("get_user_list (newest 5):");
+    for user in users.iter() {
+        println!("  {}", describe(user));
+    }
+    if let Some(first) = users.first() {
+        let user = client
+            .get_user()
+            .user_id(&first.id)
+            .send()
+            .await
+            .map_err(Error::from)?;
+        println!(
+            "get_user {}: {} email address(es), banned: {}",
+            user.id,
+            user.email_addresses.len(),
+            user.banned
+        );
+        let memberships = client
+            .users_get_organization_memberships()
+            .user_id(&user.id)
+            .send()
+            .await
+            .map_err(Error::from)?;
+        println!(
+            "users_get_organization_memberships: {} organization(s)",
+            memberships.total_count
+        );
+    }
+    Ok(())
+}
+
+/// Calls all 18 operations, printing each request and what came back.
+async fn full_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    let body = |json: Value| json.as_object().cloned().unwrap_or_default();
+    let user = client
+        .create_user()
+        .body_map(|b| {
+            b.email_address(vec!["ada@example.com".to_owned()])
+                .first_name("Ada".to_owned())
+        })
+        .send()
+        .await?;
+    step("create_user", "POST /users", describe(&user));
+    let id = user.id.clone();
+
+    let user = client.get_user().user_id(&id).send().await?;
+    step("get_user", &format!("GET /users/{id}"), describe(&user));
+    let user = client
+        .update_user()
+        .user_id(&id)
+        .body_map(|b| b.first_name("Augusta".to_owned()))
+        .send()
+        .await?;
+    step(
+        "update_user",
+        &format!("PATCH /users/{id}"),
+        describe(&user),
+    );
+    let user = client
+        .update_user_metadata()
+        .user_id(&id)
+        .body_map(|b| b.public_metadata(body(json!({"plan": "pro"}))))
+        .send()
+        .await?;
+    step(
+        "update_user_metadata",
+        &format!("PATCH /users/{id}/metadata"),
+        format!("public_metadata = {}", json!(user.public_metadata)),
+    );
+
+    let users = client
+        .get_user_list()
+        .email_address(vec!["ada@example.com".to_owned()])
+        .send()
+        .await?;
+    step(
+        "get_user_list",
+        "GET /users?email_address=ada%40example.com",
+        format!("{} user(s)", users.len()),
+    );
+    let count = client.get_users_count().send().await?;
+    step(
+        "get_users_count",
+        "GET /users/count",
+        format!("{} user(s)", count.total_count),
+    );
+
+    let user = client
+        .set_user_profile_image()
+        .user_id(&id)
+        .file(PNG.to_vec(), "ada.png", "image/png")
+        .send()
+        .await?;
+    step(
+        "set_user_profile_image",
+        &format!("POST /users/{id}/profile_image"),
+        format!("has_image = {}", user.has_image),
+    );
+    let user = client
+        .delete_user_profile_image()
+        .user_id(&id)
+        .send()
+        .await?;
+    step(
+        "delete_user_profile_image",
+        &format!("DELETE /users/{id}/profile_image"),
+        format!("has_image = {}", user.has_image),
+    );
+
+    let user = client.ban_user().user_id(&id).send().await?;
+    step(
+        "ban_user",
+        &format!("POST /users/{id}/ban"),
+        format!("banned = {}", user.banned),
+    );
+    let user = client.unban_user().user_id(&id).send().await?;
+    step(
+        "unban_user",
+        &format!("POST /users/{id}/unban"),
+        format!("banned = {}", user.banned),
+    );
+    let user = client.lock_user().user_id(&id).send().await?;
+    step(
+        "lock_user",
+        &format!("POST /users/{id}/lock"),
+        format!("locked = {}", user.locked),
+    );
+    let user = client.unlock_user().user_id(&id).send().await?;
+    step(
+        "unlock_user",
+        &format!("POST /users/{id}/unlock"),
+        format!("locked = {}", user.locked),
+    );
+
+    let checked = client
+        .verify_password()
+        .user_id(&id)
+        .body_map(|b| b.password("correct horse".to_owned()))
+        .send()
+        .await?;
+    step(
+        "verify_password",
+        &format!("POST /users/{id}/verify_password"),
+        format!("verified = {:?}", checked.verified),
+    );
+    let wrong = client
+        .verify_password()
+        .user_id(&id)
+        .body_map(|b| b.password("wrong".to_owned()))
+        .send()
+        .await;
+    step(
+        "verify_password",
+        "  (wrong password)",
+        Error::from(wrong.unwrap_err()).to_string(),
+    );
+    let totp = client
+        .verify_totp()
+        .user_id(&id)
+        .body_map(|b| b.code("123456".to_owned()))
+        .send()
+        .await?;
+    step(
+        "verify_totp",
+        &format!("POST /users/{id}/verify_totp"),
+        format!(
+            "verified = {:?}, code_type = {:?}",
+            totp.verified, totp.code_type
+        ),
+    );
+    let mfa = client.disable_mfa().user_id(&id).send().await?;
+    step(
+        "disable_mfa",
+        &format!("DELETE /users/{id}/mfa"),
+        format!("user_id = {:?}", mfa.user_id),
+    );
+
+    let tokens = client
+        .get_o_auth_access_token()
+        .user_id(&id)
+        .provider("oauth_google")
+        .send()
+        .await?;
+    step(
+        "get_o_auth_access_token",
+        &format!("GET /users/{id}/oauth_access_tokens/oauth_google"),
+        format!("{} token(s), scopes {:?}", tokens.len(), tokens[0].scopes),
+    );
+    let memberships = client
+        .users_get_organization_memberships()
+        .user_id(&id)
+        .send()
+        .await?;
+    step(
+        "users_get_organization_memberships",
+        &format!("GET /users/{id}/organization_memberships"),
+        format!("{} membership(s)", memberships.total_count),
+    );
+
+    let deleted = client.delete_user().user_id(&id).send().await?;
+    step(
+        "delete_user",
+        &format!("DELETE /users/{id}"),
+        format!("deleted = {}", deleted.deleted),
+    );
+    let missing = client.get_user().user_id("user_missing").send().await;
+    let missing = Error::from(missing.unwrap_err());
+    let trace_id = missing.trace_id().unwrap_or("-");
+    step(
+        "get_user",
+        "GET /users/user_missing",
+        format!("{missing} (trace id {trace_id})"),
+    );
+    Ok(())
+}
+
+fn step(operation: &str, request: &str, outcome: String) {
+    println!("{operation:<35} {request}\n{:<35} -> {outcome}", "");
+}
+
+fn describe(user: &types::User) -> String {
+    let email = user
+        .email_addresses
+        .first()
+        .map(|e| e.email_address.as_str())
+        .unwrap_or("-");
+    let name = [user.first_name.as_deref(), user.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("{} {name} <{email}>", user.id)
+}
+
+fn client_base(client: &Client) -> &str {
+    use clerk_users::ClientInfo;
+    client.baseurl()
+}
+
+/// A one-pixel PNG, for the profile image.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01";
+
+/// A local server with scripted answers for the tour. It keeps no state: each answer is written
+/// to match the step that asks for it.
+fn demo_server() -> MockServer {
+    let server = MockServer::start();
+    let user: Value =
+        serde_json::from_str(include_str!("../tests/fixtures/user_full.json")).unwrap_or_default();
+    let id = user["id"].as_str().unwrap_or_default().to_owned();
+    let with = |changes: Value| {
+        let mut changed = user.clone();
+        for (key, value) in changes.as_object().into_iter().flatten() {
+            changed[key] = value.clone();
+        }
+        changed
+    };
+    let answer = |method: httpmock::Method, path: &str, status: u16, body: Value| {
+        server.mock(|when, then| {
+            when.method(method).path(path);
+            then.status(status).json_body(body);
+        });
+    };
+    let fixture = |text: &str| serde_json::from_str::<Value>(text).unwrap_or_default();
+    let this = format!("/v1/users/{id}");
+    let path = |suffix: &str| format!("{this}{suffix}");
+
+    answer(POST, "/v1/users", 200, user.clone());
+    answer(GET, &this, 200, user.clone());
+    answer(PATCH, &this, 200, with(json!({"first_name": "Augusta"})));
+    answer(
+        PATCH,
+        &path("/metadata"),
+        200,
+        with(json!({"first_name": "Augusta", "public_metadata": {"plan": "pro"}})),
+    );
+    answer(GET, "/v1/users", 200, json!([user.clone()]));
+    answer(
+        GET,
+        "/v1/users/count",
+        200,
+        json!({"object": "total_count", "total_count": 1}),
+    );
+    answer(
+        POST,
+        &path("/profile_image"),
+        200,
+        with(json!({"has_image": true})),
+    );
+    answer(
+        DELETE,
+        &path("/profile_image"),
+        200,
+        with(json!({"has_image": false})),
+    );
+    answer(POST, &path("/ban"), 200, with(json!({"banned": true})));
+    answer(POST, &path("/unban"), 200, with(json!({"banned": false})));
+    answer(POST, &path("/lock"), 200, with(json!({"locked": true})));
+    answer(POST, &path("/unlock"), 200, with(json!({"locked": false})));
+    server.mock(|when, then| {
+        when.method(POST)
+            .path(path("/verify_password"))
+            .json_body(json!({"password": "correct horse"}));
+        then.status(200).json_body(json!({"verified": true}));
+    });
+    server.mock(|when, then| {
+        when.method(POST).path(path("/verify_password")).json_body(json!({"password": "wrong"}));
+        then.status(422).json_body(json!({"errors": [{"code": "incorrect_password", "message": "Password is incorrect", "long_message": "Password is incorrect. Try again, or use another method."}]}));
+    });
+    answer(
+        POST,
+        &path("/verify_totp"),
+        200,
+        json!({"verified": true, "code_type": "totp"}),
+    );
+    answer(DELETE, &path("/mfa"), 200, json!({"user_id": id}));
+    answer(
+        GET,
+        &path("/oauth_access_tokens/oauth_google"),
+        200,
+        fixture(include_str!(
+            "../tests/fixtures/oauth_access_tokens_array.json"
+        )),
+    );
+    answer(
+        GET,
+        &path("/organization_memberships"),
+        200,
+        fixture(include_str!(
+            "../tests/fixtures/organization_memberships_full.json"
+        )),
+    );
+    answer(
+        DELETE,
+        &this,
+        200,
+        json!({"object": "user", "id": id, "deleted": true}),
+    );
+    answer(
+        GET,
+        "/v1/users/user_missing",
+        404,
+        json!({"errors": [{"code": "resource_not_found", "message": "not found", "long_message": "No user was found with id user_missing"}], "clerk_trace_id": "demo_trace_4f2a"}),
+    );
+    server
+}
