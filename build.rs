@@ -21,7 +21,8 @@ use std::path::PathBuf;
 
 use openapiv3::{OpenAPI, Operation, ReferenceOr, StatusCode};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
-use quote::quote;
+use quote::{ToTokens, format_ident, quote};
+use serde_json::{Map, Value, json};
 
 /// The spec file, relative to the crate root.
 const DEFAULT_SPEC: &str = "openapi/clerk-users.yaml";
@@ -96,9 +97,9 @@ pub struct Codegen {
 pub fn codegen(file: &str, text: &str) -> Result<Codegen, String> {
     let mut spec = load_spec(file, text)?;
     let normalized = normalize(&mut spec)?;
-    let tokens =
-        generate(&spec).map_err(|e| format!("cannot generate the client from {file}: {e}"))?;
-    let code = finish(tokens, &normalized.paths)?;
+    let tokens = generate(&spec, &normalized.native)
+        .map_err(|e| format!("cannot generate the client from {file}: {e}"))?;
+    let code = finish(tokens, &normalized)?;
     Ok(Codegen {
         code,
         warnings: normalized.warnings,
@@ -135,6 +136,8 @@ pub struct Normalized {
     pub paths: BTreeMap<String, String>,
     /// Messages for the build log.
     pub warnings: Vec<String>,
+    /// Types the crate defines itself (open enums, unions, lists) in place of progenitor's.
+    pub native: Vec<NativeType>,
 }
 
 /// Applies, in order, every rule by which the spec handed to progenitor departs from the
@@ -148,6 +151,7 @@ pub fn normalize(spec: &mut OpenAPI) -> Result<Normalized, String> {
         .warnings
         .extend(leave_out_multipart_operations(spec));
     decode_errors_in_the_crate(spec)?;
+    normalized.native = apply_decoding_rules(spec)?;
     prune_unreachable_schemas(spec, &[ERROR_SCHEMA]);
     Ok(normalized)
 }
@@ -351,11 +355,710 @@ fn operation_slots(item: &mut openapiv3::PathItem) -> Vec<(&'static str, &mut Op
     ]
 }
 
+// ===== 2b. decoding rules =====
+//
+// Rules that make every response decode whatever Clerk sends, today and next year. They work on
+// the spec as JSON, since they move and rewrite schemas. Each is documented in
+// openapi/README.md ("Decoding rules") with the schemas it touches.
+
+/// Whether a schema describes a request (body or parameter) or something Clerk sends back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+}
+
+/// A type the crate defines with one of its macros instead of letting progenitor generate it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NativeType {
+    /// `open_enum!`: a string enum with an `Unknown(String)` catch-all.
+    OpenEnum {
+        name: String,
+        doc: String,
+        values: Vec<String>,
+    },
+    /// `discriminated_union!`: variants chosen by `object`/`strategy`, with `Unknown(Value)`.
+    Union {
+        name: String,
+        doc: String,
+        variants: Vec<UnionVariant>,
+        accessors: Vec<String>,
+    },
+    /// `list_or_page!`: a list read from an array or a `{data, total_count}` page.
+    ListOrPage {
+        name: String,
+        doc: String,
+        item: String,
+    },
+}
+
+/// One variant of a [`NativeType::Union`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The variant's name in the enum.
+    pub ident: String,
+    /// The generated type it holds.
+    pub ty: String,
+    /// The `object` value that names it.
+    pub object: String,
+    /// `strategy` values that identify it.
+    pub strategies: Vec<String>,
+    /// `strategy` prefixes (from a `^prefix…` pattern) that identify it.
+    pub prefixes: Vec<String>,
+}
+
+impl NativeType {
+    fn name(&self) -> &str {
+        match self {
+            NativeType::OpenEnum { name, .. }
+            | NativeType::Union { name, .. }
+            | NativeType::ListOrPage { name, .. } => name,
+        }
+    }
+
+    /// What typify may assume the type implements.
+    fn impls(&self) -> std::vec::IntoIter<progenitor::TypeImpl> {
+        use progenitor::TypeImpl;
+        match self {
+            NativeType::OpenEnum { .. } => {
+                vec![
+                    TypeImpl::FromStr,
+                    TypeImpl::FromStringIrrefutable,
+                    TypeImpl::Display,
+                ]
+            }
+            NativeType::Union { .. } => vec![],
+            NativeType::ListOrPage { .. } => vec![TypeImpl::Default],
+        }
+        .into_iter()
+    }
+
+    /// The macro invocation that defines the type inside the generated `types` module.
+    fn to_item(&self) -> syn::Item {
+        match self {
+            NativeType::OpenEnum { name, doc, values } => {
+                let name = format_ident!("{name}");
+                let variants = variant_idents(values);
+                syn::parse_quote! {
+                    crate::open_enum::open_enum! {
+                        #[doc = #doc]
+                        #name { #(#[doc = concat!("`", #values, "`")] #variants = #values),* }
+                    }
+                }
+            }
+            NativeType::Union {
+                name,
+                doc,
+                variants,
+                accessors,
+            } => {
+                let name = format_ident!("{name}");
+                let variants = variants.iter().map(|v| {
+                    let ident = format_ident!("{}", v.ident);
+                    let ty = format_ident!("{}", v.ty);
+                    let (object, strategies, prefixes) = (&v.object, &v.strategies, &v.prefixes);
+                    quote! {
+                        #[doc = concat!("`", #object, "`")]
+                        #ident(crate::types::#ty) {
+                            object: #object, strategies: [#(#strategies),*], prefixes: [#(#prefixes),*]
+                        }
+                    }
+                });
+                let accessors = accessors.iter().map(|a| format_ident!("{a}"));
+                syn::parse_quote! {
+                    crate::discriminated_union::discriminated_union! {
+                        #[doc = #doc]
+                        #name { #(#variants),* }
+                        accessors: [#(#accessors),*]
+                    }
+                }
+            }
+            NativeType::ListOrPage { name, doc, item } => {
+                let (name, item) = (format_ident!("{name}"), format_ident!("{item}"));
+                syn::parse_quote! {
+                    crate::list_or_page::list_or_page! {
+                        #[doc = #doc]
+                        #name(crate::types::#item)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Enum variant names for wire values: PascalCase, made unique, never `Unknown` (the catch-all).
+fn variant_idents(values: &[String]) -> Vec<syn::Ident> {
+    let mut taken = BTreeSet::new();
+    values
+        .iter()
+        .map(|value| {
+            let mut ident = pascal(value);
+            if ident.is_empty() || ident.starts_with(|c: char| c.is_ascii_digit()) {
+                ident = format!("V{ident}");
+            }
+            if ident == "Unknown" || ident == "Self" {
+                ident.push_str("Value");
+            }
+            let base = ident.clone();
+            let mut n = 2;
+            while !taken.insert(ident.clone()) {
+                ident = format!("{base}{n}");
+                n += 1;
+            }
+            format_ident!("{ident}")
+        })
+        .collect()
+}
+
+/// typify's PascalCase for type names (heck, after replacing characters that cannot be in one).
+fn pascal(name: &str) -> String {
+    use heck::ToPascalCase;
+    name.replace(|c: char| !c.is_alphanumeric() && c != '_', "_")
+        .to_pascal_case()
+}
+
+/// Runs the decoding rules in order. Rules that replace schemas with crate-defined types run
+/// first, so the others see (and leave alone) the references they put in their place.
+fn apply_decoding_rules(spec: &mut OpenAPI) -> Result<Vec<NativeType>, String> {
+    let mut doc =
+        serde_json::to_value(&*spec).map_err(|e| format!("cannot re-read the spec: {e}"))?;
+    let mut native = Vec::new();
+    native.extend(list_or_page(&mut doc)?);
+    native.extend(discriminated_unions(&mut doc)?);
+    native.extend(open_enums(&mut doc)?);
+    accept_unknown_fields(&mut doc);
+    unchecked_patterns(&mut doc);
+    no_presence_alternatives(&mut doc);
+    always_written(&mut doc);
+    *spec =
+        serde_json::from_value(doc).map_err(|e| format!("a decoding rule broke the spec: {e}"))?;
+    Ok(native)
+}
+
+/// Rule `accept_unknown_fields`: `additionalProperties: false` is dropped from every schema of a
+/// response, so a field Clerk adds does not fail decoding (typify turns it into
+/// `deny_unknown_fields`; fact sheet hazard 3). Request bodies keep it: it documents what Clerk
+/// accepts, and only matters when a body is decoded (as a test server does).
+fn accept_unknown_fields(doc: &mut Value) {
+    for_each_schema(doc, &mut |schema, _, side| {
+        if side == Side::Response && schema.get("additionalProperties") == Some(&Value::Bool(false))
+        {
+            schema.remove("additionalProperties");
+        }
+    });
+}
+
+/// Rule `unchecked_patterns`: `pattern` is dropped from response strings. typify checks it when
+/// decoding, and Clerk's patterns are narrower than its data: `^oauth_[a-z]+$` rejects the real
+/// `oauth_linkedin_oidc` and every `oauth_custom_<name>` with a digit (hazard 6).
+fn unchecked_patterns(doc: &mut Value) {
+    for_each_schema(doc, &mut |schema, _, side| {
+        if side == Side::Response {
+            schema.remove("pattern");
+        }
+    });
+}
+
+/// Rule `no_presence_alternatives`: an `anyOf`/`oneOf` whose branches only say which keys must be
+/// present (`anyOf: [{required: [domain]}, {required: [domains]}]` on SAML and enterprise
+/// connections) is dropped. typify makes it an untagged enum that fails when both keys are
+/// present, as during the `domain` deprecation (hazard 4); both fields stay, optional.
+fn no_presence_alternatives(doc: &mut Value) {
+    for_each_schema(doc, &mut |schema, _, _| {
+        for key in ["anyOf", "oneOf"] {
+            let only_required = schema
+                .get(key)
+                .and_then(Value::as_array)
+                .is_some_and(|branches| {
+                    branches.iter().all(|b| {
+                        b.as_object()
+                            .is_some_and(|b| b.keys().all(|k| k == "required"))
+                    })
+                });
+            if only_required {
+                schema.remove(key);
+            }
+        }
+    });
+}
+
+/// Rule `always_written` (with `missing_means_empty` in [`default_missing_fields`]): in response
+/// objects, every nullable, array and free-form map property is treated as required. typify then
+/// writes it back even when it is `null`, `[]` or `{}` (it skips optional ones), so a decoded value
+/// serializes back to what Clerk sent; and [`default_missing_fields`] lets it be missing.
+fn always_written(doc: &mut Value) {
+    for_each_schema(doc, &mut |schema, _, side| {
+        if side != Side::Response {
+            return;
+        }
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            return;
+        };
+        let always: Vec<Value> = properties
+            .iter()
+            .filter(|(_, p)| {
+                let nullable = p.get("nullable") == Some(&Value::Bool(true));
+                let array = p.get("type").and_then(Value::as_str) == Some("array");
+                let map = p.get("type").and_then(Value::as_str) == Some("object")
+                    && p.get("properties").is_none();
+                nullable || array || map
+            })
+            .map(|(name, _)| Value::String(name.clone()))
+            .collect();
+        let required = schema.entry("required").or_insert_with(|| json!([]));
+        if let Some(required) = required.as_array_mut() {
+            for name in always {
+                if !required.contains(&name) {
+                    required.push(name);
+                }
+            }
+        }
+    });
+}
+
+/// Rule `open_enums`: every `enum` of strings becomes an open enum (`open_enum!`): known values
+/// decode into their variant and anything else into `Unknown(String)`, which serializes back as
+/// the same string. Clerk adds strategies, statuses and account kinds; a closed enum fails the
+/// whole response on the first new one (hazard 7). Requests use them too, so a value Clerk
+/// accepts before this crate knows it can still be sent.
+fn open_enums(doc: &mut Value) -> Result<Vec<NativeType>, String> {
+    hoist(
+        doc,
+        |schema, _| {
+            let values = schema.get("enum")?.as_array()?;
+            let values: Option<Vec<String>> = values
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            let values = values?;
+            (!values.is_empty()).then_some(values)
+        },
+        |name, schema, values| NativeType::OpenEnum {
+            name: name.to_owned(),
+            doc: description(schema, &format!("`{name}`")),
+            values,
+        },
+    )
+}
+
+/// Rule `discriminated_unions`: a `oneOf` of references with a `discriminator` becomes a union
+/// decoded by `object`, else `strategy` (`discriminated_union!`), with an `Unknown` variant
+/// that keeps anything else. typify ignores discriminators and takes the first variant that fits,
+/// and fails the user when none does, as with minimal or future verifications (hazard 5).
+fn discriminated_unions(doc: &mut Value) -> Result<Vec<NativeType>, String> {
+    let schemas = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_default();
+    hoist(
+        doc,
+        |schema, property| {
+            schema.get("discriminator")?;
+            let mapping = schema
+                .get("discriminator")?
+                .get("mapping")
+                .and_then(Value::as_object);
+            let refs: Option<Vec<&str>> = schema
+                .get("oneOf")?
+                .as_array()?
+                .iter()
+                .map(|branch| {
+                    branch
+                        .get("$ref")?
+                        .as_str()?
+                        .strip_prefix("#/components/schemas/")
+                })
+                .collect();
+            let refs = refs?;
+            let strip = format!("{property}_");
+            let all_prefixed = refs
+                .iter()
+                .all(|r| r.starts_with(&strip) && r.len() > strip.len());
+            let variants = refs
+                .iter()
+                .map(|target| {
+                    let variant = &schemas[*target];
+                    let object = mapping
+                        .and_then(|m| {
+                            m.iter().find(|(_, to)| {
+                                to.as_str() == Some(&format!("#/components/schemas/{target}"))
+                            })
+                        })
+                        .map(|(from, _)| from.clone())
+                        .unwrap_or_else(|| target.to_string());
+                    let strategy = variant.pointer("/properties/strategy");
+                    let strategies = strategy
+                        .and_then(|s| s.get("enum")?.as_array().cloned())
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect();
+                    let prefixes = strategy
+                        .and_then(|s| s.get("pattern")?.as_str())
+                        .and_then(literal_prefix)
+                        .into_iter()
+                        .collect();
+                    let ident = if all_prefixed {
+                        pascal(&target[strip.len()..])
+                    } else {
+                        pascal(target)
+                    };
+                    UnionVariant {
+                        ident,
+                        ty: pascal(target),
+                        object,
+                        strategies,
+                        prefixes,
+                    }
+                })
+                .collect::<Vec<_>>();
+            let accessors = common_string_fields(&refs, &schemas);
+            Some((variants, accessors))
+        },
+        |name, schema, (variants, accessors)| NativeType::Union {
+            name: name.to_owned(),
+            doc: description(schema, &format!("`{name}`")),
+            variants,
+            accessors,
+        },
+    )
+}
+
+/// Rule `list_or_page`: an array response of an operation with a `paginated` query parameter
+/// also decodes from the `{data, total_count}` page that `paginated=true` returns, which the spec
+/// does not declare (`list_or_page!`; hazard 9). Its items become a named schema.
+fn list_or_page(doc: &mut Value) -> Result<Vec<NativeType>, String> {
+    let mut found: Vec<String> = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return Ok(Vec::new());
+    };
+    for item in paths.values() {
+        for op in item.as_object().into_iter().flat_map(|i| i.values()) {
+            let paginated = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .is_some_and(|ps| {
+                    ps.iter().map(|p| resolve(doc, p)).any(|p| {
+                        p.get("name") == Some(&json!("paginated"))
+                            && p.get("in") == Some(&json!("query"))
+                    })
+                });
+            if !paginated {
+                continue;
+            }
+            let Some(response) = op.pointer("/responses/200") else {
+                continue;
+            };
+            let response = resolve(doc, response);
+            let schema_ref = response
+                .pointer("/content/application~1json/schema/$ref")
+                .and_then(Value::as_str);
+            if let Some(name) = schema_ref.and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                found.push(name.to_owned());
+            }
+        }
+    }
+    let mut native = Vec::new();
+    for component in found {
+        let pointer = format!(
+            "/components/schemas/{}",
+            component.replace('~', "~0").replace('/', "~1")
+        );
+        let Some(schema) = doc.pointer_mut(&pointer) else {
+            continue;
+        };
+        if schema.get("type") != Some(&json!("array")) {
+            continue;
+        }
+        let name = pascal(&component);
+        let item = format!("{name}Item");
+        let doc_text = schema
+            .get("description")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("`{name}`"), str::to_owned);
+        let items = std::mem::replace(
+            &mut schema["items"],
+            json!({"$ref": format!("#/components/schemas/{item}")}),
+        );
+        if let Some(schemas) = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+        {
+            if schemas.contains_key(&item) {
+                return Err(format!(
+                    "rule list_or_page: components.schemas.{item} already exists"
+                ));
+            }
+            schemas.insert(item.clone(), items);
+        }
+        native.push(NativeType::ListOrPage {
+            name,
+            doc: doc_text,
+            item,
+        });
+    }
+    Ok(native)
+}
+
+/// Follows a local `$ref` (`#/components/...`), if the value is one.
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
+        Some(pointer) => doc.pointer(pointer).unwrap_or(&Value::Null),
+        None => value,
+    }
+}
+
+/// `oauth_` for `^oauth_(?:…)`: the literal start of an anchored pattern, if it has one.
+fn literal_prefix(pattern: &str) -> Option<String> {
+    let rest = pattern.strip_prefix('^')?;
+    let prefix: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    (!prefix.is_empty()).then_some(prefix)
+}
+
+/// String properties every variant requires (`status`, `strategy`), for union accessors.
+fn common_string_fields(refs: &[&str], schemas: &Value) -> Vec<String> {
+    let required_strings = |target: &str| -> BTreeSet<String> {
+        let schema = &schemas[target];
+        let required = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        required
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|name| {
+                schema.pointer(&format!("/properties/{name}/type")) == Some(&json!("string"))
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut common = refs
+        .first()
+        .map(|r| required_strings(r))
+        .unwrap_or_default();
+    for target in refs.iter().skip(1) {
+        common = common
+            .intersection(&required_strings(target))
+            .cloned()
+            .collect();
+    }
+    common.into_iter().collect()
+}
+
+/// The schema's description, or a fallback.
+fn description(schema: &Map<String, Value>, fallback: &str) -> String {
+    schema
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or(fallback)
+        .to_owned()
+}
+
+/// Moves every schema that `select` picks into `components.schemas` under the name typify would
+/// have given it, leaves a reference in its place (keeping the description and nullability
+/// there), and returns what `make` builds from each.
+fn hoist<T>(
+    doc: &mut Value,
+    select: impl Fn(&Map<String, Value>, &str) -> Option<T>,
+    make: impl Fn(&str, &Map<String, Value>, T) -> NativeType,
+) -> Result<Vec<NativeType>, String> {
+    let mut moved: Vec<(String, Map<String, Value>, T)> = Vec::new();
+    for_each_schema(doc, &mut |schema, name, _| {
+        if schema.contains_key("$ref") {
+            return;
+        }
+        let property = name.rsplit('.').next().unwrap_or_default();
+        let Some(found) = select(schema, property) else {
+            return;
+        };
+        let type_name = pascal(&name.replace('.', "_"));
+        let mut reference = Map::new();
+        if let Some(text) = schema.get("description") {
+            reference.insert("description".into(), text.clone());
+        }
+        if schema.get("nullable") == Some(&Value::Bool(true)) {
+            reference.insert("nullable".into(), Value::Bool(true));
+        }
+        // `allOf` with one reference keeps the description on the field (siblings of a bare
+        // `$ref` are ignored) and is generated as the referenced type itself.
+        reference.insert(
+            "allOf".into(),
+            json!([{"$ref": format!("#/components/schemas/{type_name}")}]),
+        );
+        let mut original = std::mem::replace(schema, reference);
+        original.remove("nullable");
+        moved.push((type_name, original, found));
+    });
+    let mut native = Vec::new();
+    let schemas = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .ok_or("the spec has no components.schemas")?;
+    for (name, schema, found) in moved {
+        if schemas.contains_key(&name) {
+            return Err(format!(
+                "a decoding rule needs the name {name}, which components.schemas already uses"
+            ));
+        }
+        native.push(make(&name, &schema, found));
+        schemas.insert(name, Value::Object(schema));
+    }
+    Ok(native)
+}
+
+/// What [`for_each_schema`] calls: the schema, its dotted name, and its side.
+type SchemaVisitor<'a> = dyn FnMut(&mut Map<String, Value>, &str, Side) + 'a;
+
+/// Calls `visit` on every schema object of the spec, parents before children, with a dotted name
+/// (`verification_otp.status`, `CreateUser.body.email_address.item`) from which [`hoist`] derives
+/// type names, and whether it is part of a request or a response.
+fn for_each_schema(doc: &mut Value, visit: &mut SchemaVisitor<'_>) {
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, schema) in schemas.iter_mut() {
+            walk(schema, name, Side::Response, visit);
+        }
+    }
+    for (kind, side) in [
+        ("responses", Side::Response),
+        ("requestBodies", Side::Request),
+    ] {
+        if let Some(entries) = doc
+            .pointer_mut(&format!("/components/{kind}"))
+            .and_then(Value::as_object_mut)
+        {
+            for (name, entry) in entries.iter_mut() {
+                walk_content(entry, name, side, visit);
+            }
+        }
+    }
+    if let Some(parameters) = doc
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, parameter) in parameters.iter_mut() {
+            if let Some(schema) = parameter.get_mut("schema") {
+                walk(schema, name, Side::Request, visit);
+            }
+        }
+    }
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for op in item.values_mut() {
+            let Some(op_id) = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+            else {
+                continue;
+            };
+            for parameter in op
+                .get_mut("parameters")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                let param = parameter
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                if let Some(schema) = parameter.get_mut("schema") {
+                    walk(schema, &format!("{op_id}.{param}"), Side::Request, visit);
+                }
+            }
+            if let Some(body) = op.get_mut("requestBody") {
+                walk_content(body, &format!("{op_id}.body"), Side::Request, visit);
+            }
+            for response in op
+                .get_mut("responses")
+                .and_then(Value::as_object_mut)
+                .into_iter()
+                .flat_map(|r| r.values_mut())
+            {
+                walk_content(
+                    response,
+                    &format!("{op_id}.response"),
+                    Side::Response,
+                    visit,
+                );
+            }
+        }
+    }
+}
+
+/// Walks the schemas of a body or response's `content`.
+fn walk_content(entry: &mut Value, name: &str, side: Side, visit: &mut SchemaVisitor<'_>) {
+    for media in entry
+        .get_mut("content")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|c| c.values_mut())
+    {
+        if let Some(schema) = media.get_mut("schema") {
+            walk(schema, name, side, visit);
+        }
+    }
+}
+
+/// Visits a schema, then its subschemas.
+fn walk(schema: &mut Value, name: &str, side: Side, visit: &mut SchemaVisitor<'_>) {
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    visit(map, name, side);
+    if let Some(properties) = map.get_mut("properties").and_then(Value::as_object_mut) {
+        for (property, schema) in properties.iter_mut() {
+            walk(schema, &format!("{name}.{property}"), side, visit);
+        }
+    }
+    if let Some(items) = map.get_mut("items") {
+        walk(items, &format!("{name}.item"), side, visit);
+    }
+    if let Some(additional) = map
+        .get_mut("additionalProperties")
+        .filter(|a| a.is_object())
+    {
+        walk(additional, &format!("{name}.value"), side, visit);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for (i, branch) in map
+            .get_mut(key)
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            walk(branch, &format!("{name}.{key}{i}"), side, visit);
+        }
+    }
+}
+
 // ===== 3. generate =====
 
 /// The generator settings, each one chosen on purpose.
-fn settings() -> GenerationSettings {
+fn settings(native: &[NativeType]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
+    // The decoding rules' types are defined by the crate (finish() adds them to `types`).
+    for native_type in native {
+        let name = native_type.name();
+        settings.with_replacement(name, format!("crate::types::{name}"), native_type.impls());
+    }
     settings
         // `client.get_user().user_id(id).send()`: named, optional parameters, and builders that
         // extension traits (pagination) can add methods to.
@@ -374,7 +1077,8 @@ fn settings() -> GenerationSettings {
 
 /// Runs progenitor. When it fails, the components and then each operation are generated alone
 /// to name the culprit.
-pub fn generate(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
+pub fn generate(spec: &OpenAPI, native: &[NativeType]) -> Result<proc_macro2::TokenStream, String> {
+    let generate_tokens = |spec: &OpenAPI| generate_tokens(spec, native);
     generate_tokens(spec).map_err(|whole| {
         if let Err(error) = generate_tokens(&keep_operations(spec, |_, _| false)) {
             return format!("in components: {error}");
@@ -415,8 +1119,11 @@ fn keep_operations(spec: &OpenAPI, keep: impl Fn(&str, &str) -> bool) -> OpenAPI
 }
 
 /// One run of progenitor, with its panics turned into errors.
-fn generate_tokens(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
-    let mut generator = Generator::new(&settings());
+fn generate_tokens(
+    spec: &OpenAPI,
+    native: &[NativeType],
+) -> Result<proc_macro2::TokenStream, String> {
+    let mut generator = Generator::new(&settings(native));
     // progenitor asserts and unwraps on some inputs; silence the default hook so a panic becomes
     // one readable line instead of a backtrace.
     let default_hook = panic::take_hook();
@@ -439,15 +1146,16 @@ fn generate_tokens(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
 
 // ===== 4. finish =====
 
-/// Adjusts the generated syntax tree, appends the path table, and renders the file.
-pub fn finish(
-    tokens: proc_macro2::TokenStream,
-    paths: &BTreeMap<String, String>,
-) -> Result<String, String> {
+/// Adjusts the generated syntax tree, adds the crate-defined types and the path table, and
+/// renders the file.
+pub fn finish(tokens: proc_macro2::TokenStream, normalized: &Normalized) -> Result<String, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     use_crate_path_encoder(&mut file)?;
-    let (names, templates): (Vec<_>, Vec<_>) = paths.iter().unzip();
+    let types = types_module(&mut file)?;
+    default_missing_fields(types);
+    types.extend(normalized.native.iter().map(NativeType::to_item));
+    let (names, templates): (Vec<_>, Vec<_>) = normalized.paths.iter().unzip();
     file.items.push(syn::parse_quote! {
         /// Path template of every operation, by the name in `OperationInfo::operation_id`.
         pub(crate) const OPERATION_PATHS: &[(&str, &str)] = &[#((#names, #templates)),*];
@@ -456,6 +1164,60 @@ pub fn finish(
         "// @generated by build.rs from the OpenAPI spec; do not edit.\n\n{}",
         prettyplease::unparse(&file)
     ))
+}
+
+/// The items of the generated `types` module.
+fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, String> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "types" => {
+                Some(&mut module.content.as_mut()?.1)
+            }
+            _ => None,
+        })
+        .ok_or_else(|| "progenitor's output has no `types` module; update build.rs".to_owned())
+}
+
+/// Decoding rule `missing_means_empty` (the half that needs the generated code): a field the
+/// decoder requires and whose type has an empty value (an `Option`, `Vec` or map) defaults to it
+/// when the key is missing, instead of failing the whole response.
+///
+/// Together with `always_written` this makes a missing required array decode as `[]` and a
+/// missing nullable field as `None`, while present values, `null`s and empty collections are
+/// written back as they came. typify has no schema form for "default when missing, but always
+/// written", so it is added here: `#[serde(default)]` next to the attributes typify wrote.
+fn default_missing_fields(types: &mut [syn::Item]) {
+    for item in types {
+        let syn::Item::Struct(item) = item else {
+            continue;
+        };
+        for field in item.fields.iter_mut() {
+            let serde: String = field
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("serde"))
+                .map(|a| a.meta.to_token_stream().to_string())
+                .collect();
+            let has_default = serde
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|w| w == "default");
+            let syn::Type::Path(ty) = &field.ty else {
+                continue;
+            };
+            let Some(last) = ty.path.segments.last() else {
+                continue;
+            };
+            let presence_required = match last.ident.to_string().as_str() {
+                "Option" => serde.contains("deserialize_with"),
+                "Vec" | "Map" => true,
+                _ => false,
+            };
+            if presence_required && !has_default {
+                field.attrs.push(syn::parse_quote!(#[serde(default)]));
+            }
+        }
+    }
 }
 
 /// Makes generated code encode path parameters with `crate::path::encode_path` instead of

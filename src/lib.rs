@@ -89,8 +89,11 @@
 
 mod client;
 mod config_error;
+mod discriminated_union;
 mod error;
 mod hooks;
+mod list_or_page;
+mod open_enum;
 mod path;
 mod profile_image;
 

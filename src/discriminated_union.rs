@@ -1,0 +1,240 @@
+//! Unions told apart by their `object` (or `strategy`) value, such as an email address's
+//! verification, which may be an OTP, an OAuth, a SAML or an admin verification, and more.
+//!
+//! The spec describes them as `oneOf` + `discriminator`, which progenitor turns into an untagged
+//! enum: the first variant whose shape fits wins (an `admin` verification decoded as `Otp` in
+//! Clerk's own Python SDK), and one unexpected payload fails the whole user. build.rs turns each
+//! such union into a [`discriminated_union!`] invocation instead, which picks the variant by
+//! `object`, or by `strategy` when `object` is absent (older payloads), and keeps anything it
+//! cannot place, or that does not decode as the variant it names, as `Unknown(serde_json::Value)`.
+
+use serde_json::Value;
+
+/// One variant of a union: the `object` value that names it, and the `strategy` values (exact, or
+/// by prefix such as `oauth_`) that identify it when `object` is absent.
+#[derive(Debug)]
+pub(crate) struct Kind {
+    pub(crate) object: &'static str,
+    pub(crate) strategies: &'static [&'static str],
+    pub(crate) prefixes: &'static [&'static str],
+}
+
+/// Picks the variant a JSON value belongs to, by its `object` or else its `strategy`; returns
+/// that variant's `object` name, or `None` when the value names no known variant.
+pub(crate) fn pick(value: &Value, kinds: &[Kind]) -> Option<&'static str> {
+    if let Some(object) = value.get("object").and_then(Value::as_str) {
+        return kinds
+            .iter()
+            .find(|kind| kind.object == object)
+            .map(|kind| kind.object);
+    }
+    let strategy = value.get("strategy")?.as_str()?;
+    let exact = kinds
+        .iter()
+        .find(|kind| kind.strategies.contains(&strategy));
+    // NB: prefixes can nest (`oauth_` and `from_oauth_` do not, but a future `oauth_token_`
+    // might), so the longest matching prefix wins.
+    let by_prefix = || {
+        kinds
+            .iter()
+            .flat_map(|kind| kind.prefixes.iter().map(move |prefix| (prefix, kind)))
+            .filter(|(prefix, _)| strategy.starts_with(**prefix))
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map(|(_, kind)| kind)
+    };
+    exact.or_else(by_prefix).map(|kind| kind.object)
+}
+
+/// Defines a union enum: one variant per kind, plus `Unknown(serde_json::Value)`, with serde
+/// impls that choose the variant with [`pick`] and never fail on a JSON value.
+///
+/// `accessors` lists string fields every variant has (`status`, `strategy`); each becomes a
+/// method returning the value as `&str`, read from the raw JSON for `Unknown`.
+macro_rules! discriminated_union {
+    // One method per accessor; the variant list travels as a single token tree, since it repeats
+    // at a different depth than the accessors.
+    (@accessors $name:ident $variants:tt [$($accessor:ident)*]) => {
+        $($crate::discriminated_union::discriminated_union!(@accessor $name $accessor $variants);)*
+    };
+    (@accessor $name:ident $accessor:ident [$($variant:ident)*]) => {
+        impl $name {
+            #[doc = concat!("The `", stringify!($accessor), "` of whichever kind this is.")]
+            pub fn $accessor(&self) -> ::std::option::Option<&str> {
+                match self {
+                    $(Self::$variant(inner) => Some(inner.$accessor.as_str()),)*
+                    Self::Unknown(value) => {
+                        value.get(stringify!($accessor)).and_then(::serde_json::Value::as_str)
+                    }
+                }
+            }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident($ty:ty) {
+                    object: $object:literal,
+                    strategies: [$($strategy:literal),* $(,)?],
+                    prefixes: [$($prefix:literal),* $(,)?] $(,)?
+                }
+            ),* $(,)?
+        }
+        accessors: [$($accessor:ident),* $(,)?]
+    ) => {
+        $(#[$meta])*
+        ///
+        /// Decoded by its `object` value, or by `strategy` when `object` is absent. A payload that
+        /// names no known variant, or does not decode as the one it names, is kept whole in
+        /// `Unknown` and serializes back unchanged.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum $name {
+            $($(#[$variant_meta])* $variant($ty),)*
+            /// A kind this version of the client does not know, or one that did not decode as the
+            /// kind it names, exactly as Clerk sent it.
+            Unknown(::serde_json::Value),
+        }
+
+        impl $name {
+            /// The `object` value naming this kind, if known.
+            pub fn object(&self) -> ::std::option::Option<&str> {
+                match self {
+                    $(Self::$variant(_) => Some($object),)*
+                    Self::Unknown(value) => value.get("object").and_then(::serde_json::Value::as_str),
+                }
+            }
+
+        }
+
+        $crate::discriminated_union::discriminated_union!(@accessors $name [$($variant)*] [$($accessor)*]);
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$variant(inner) => inner.serialize(serializer),)*
+                    Self::Unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                use $crate::discriminated_union::{Kind, pick};
+                const KINDS: &[Kind] = &[
+                    $(Kind { object: $object, strategies: &[$($strategy),*], prefixes: &[$($prefix),*] },)*
+                ];
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let kind = pick(&value, KINDS);
+                $(
+                    if kind == Some($object) {
+                        return Ok(match <$ty as ::serde::Deserialize>::deserialize(&value) {
+                            Ok(inner) => Self::$variant(inner),
+                            Err(_) => Self::Unknown(value),
+                        });
+                    }
+                )*
+                Ok(Self::Unknown(value))
+            }
+        }
+    };
+}
+
+pub(crate) use discriminated_union;
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+    use serde_json::json;
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub(super) struct Otp {
+        pub(super) status: String,
+        pub(super) strategy: String,
+        pub(super) attempts: Option<i64>,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub(super) struct Oauth {
+        pub(super) status: String,
+        pub(super) strategy: String,
+        pub(super) expire_at: i64,
+    }
+
+    discriminated_union! {
+        /// A verification.
+        Verification {
+            /// By code.
+            Otp(Otp) { object: "verification_otp", strategies: ["email_code", "phone_code"], prefixes: [] },
+            /// By provider.
+            Oauth(Oauth) { object: "verification_oauth", strategies: [], prefixes: ["oauth_"] },
+            /// Imported.
+            FromOauth(Oauth) { object: "verification_from_oauth", strategies: [], prefixes: ["from_oauth_"] },
+        }
+        accessors: [status, strategy]
+    }
+
+    fn decode(value: serde_json::Value) -> Verification {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn object_names_the_variant_even_when_another_shape_fits() {
+        // Otp's fields fit this payload too; `object` says it is an OAuth verification.
+        let value = json!({"object": "verification_oauth", "status": "verified", "strategy": "oauth_google", "expire_at": 5, "attempts": null});
+        let verification = decode(value.clone());
+        assert!(matches!(&verification, Verification::Oauth(v) if v.expire_at == 5));
+        assert_eq!(
+            serde_json::to_value(&verification).unwrap(),
+            json!({"status": "verified", "strategy": "oauth_google", "expire_at": 5})
+        );
+    }
+
+    #[test]
+    fn strategy_names_the_variant_without_object() {
+        let otp = decode(json!({"status": "verified", "strategy": "email_code", "attempts": 1}));
+        assert!(matches!(otp, Verification::Otp(_)));
+        let oauth = decode(
+            json!({"status": "verified", "strategy": "oauth_linkedin_oidc", "expire_at": 1}),
+        );
+        assert!(matches!(oauth, Verification::Oauth(_)));
+        let from_oauth =
+            decode(json!({"status": "verified", "strategy": "from_oauth_google", "expire_at": 1}));
+        assert!(matches!(from_oauth, Verification::FromOauth(_)));
+    }
+
+    #[test]
+    fn unplaceable_or_undecodable_values_are_kept_whole() {
+        for value in [
+            json!({"object": "verification_magic", "status": "verified", "strategy": "magic"}),
+            json!({"status": "verified", "strategy": "ticket"}),
+            json!({"object": "verification_oauth", "status": "verified", "strategy": "oauth_x", "expire_at": null}),
+            json!("not even an object"),
+        ] {
+            let verification = decode(value.clone());
+            assert_eq!(verification, Verification::Unknown(value.clone()));
+            assert_eq!(serde_json::to_value(&verification).unwrap(), value);
+        }
+    }
+
+    #[test]
+    fn accessors_read_every_variant() {
+        let known =
+            decode(json!({"status": "verified", "strategy": "phone_code", "attempts": null}));
+        assert_eq!(
+            (known.status(), known.strategy(), known.object()),
+            (
+                Some("verified"),
+                Some("phone_code"),
+                Some("verification_otp")
+            )
+        );
+        let unknown = decode(
+            json!({"object": "verification_magic", "status": "failed", "strategy": "magic"}),
+        );
+        assert_eq!(
+            (unknown.status(), unknown.strategy(), unknown.object()),
+            (Some("failed"), Some("magic"), Some("verification_magic"))
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! Open enums: the string enums of the spec, with a catch-all that keeps values Clerk adds later.
+//!
+//! Clerk adds verification strategies, statuses and account kinds over time; a closed enum fails
+//! the whole response on the first new value (`clerk-rs` failed entire user lists on
+//! `unknown variant email_code`). build.rs turns every `enum` of strings in the spec into an
+//! [`open_enum!`] invocation, so each one decodes any string: known values into their variant,
+//! others into `Unknown(String)`, which serializes back to the same string.
+
+/// Defines an open string enum: one variant per known value, plus `Unknown(String)`.
+///
+/// The enum gets `as_str`, `Display`, `FromStr` (infallible), `From<&str>`, `From<String>`, and
+/// serde impls that read and write the plain string.
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $($(#[$variant_meta:meta])* $variant:ident = $wire:literal),* $(,)? }
+    ) => {
+        $(#[$meta])*
+        ///
+        /// An open enum: a value this version of the client does not know decodes into
+        /// `Unknown` and serializes back unchanged.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($(#[$variant_meta])* $variant,)*
+            /// A value this version of the client does not know, exactly as Clerk sent it.
+            Unknown(::std::string::String),
+        }
+
+        impl $name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+
+            /// Whether this is a value the client does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    $($wire => Self::$variant,)*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                // Borrowed when the input allows it, so known values allocate nothing.
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(match value {
+                    ::std::borrow::Cow::Borrowed(value) => Self::from(value),
+                    ::std::borrow::Cow::Owned(value) => Self::from(value),
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use open_enum;
+
+#[cfg(test)]
+mod tests {
+    open_enum! {
+        /// A status.
+        Status { Verified = "verified", Expired = "expired" }
+    }
+
+    #[test]
+    fn known_values_decode_into_their_variant() {
+        let status: Status = serde_json::from_str(r#""verified""#).unwrap();
+        assert_eq!(status, Status::Verified);
+        assert!(!status.is_unknown());
+        assert_eq!(
+            serde_json::to_string(&Status::Expired).unwrap(),
+            r#""expired""#
+        );
+    }
+
+    #[test]
+    fn unknown_values_are_kept_and_written_back_unchanged() {
+        let status: Status = serde_json::from_str(r#""pending_review""#).unwrap();
+        assert_eq!(status, Status::Unknown("pending_review".to_owned()));
+        assert!(status.is_unknown());
+        assert_eq!(
+            serde_json::to_string(&status).unwrap(),
+            r#""pending_review""#
+        );
+        assert_eq!(status.to_string(), "pending_review");
+    }
+
+    #[test]
+    fn escaped_strings_decode_too() {
+        // An escape forces an owned string on the way in.
+        let status: Status = serde_json::from_str(r#""verif\u0069ed""#).unwrap();
+        assert_eq!(status, Status::Verified);
+    }
+
+    #[test]
+    fn non_strings_are_still_errors() {
+        assert!(serde_json::from_str::<Status>("42").is_err());
+    }
+
+    #[test]
+    fn conversions_agree() {
+        assert_eq!("expired".parse::<Status>(), Ok(Status::Expired));
+        assert_eq!(
+            Status::from("x".to_owned()),
+            Status::Unknown("x".to_owned())
+        );
+        assert_eq!(Status::Unknown("verified".to_owned()).as_str(), "verified");
+    }
+}
