@@ -317,14 +317,36 @@ impl fmt::Display for ApiError {
 
 impl ErrorBody {
     fn decode(captured: &CapturedBody) -> ErrorBody {
-        match serde_json::from_slice(&captured.bytes) {
-            Ok(errors) if !captured.truncated => ErrorBody::Clerk(errors),
-            _ => ErrorBody::Text {
+        let decoded = match captured.truncated {
+            false => decode_clerk_errors(&captured.bytes),
+            true => None,
+        };
+        decoded
+            .map(ErrorBody::Clerk)
+            .unwrap_or_else(|| ErrorBody::Text {
                 text: String::from_utf8_lossy(&captured.bytes).into_owned(),
                 truncated: captured.truncated,
-            },
+            })
+    }
+}
+
+/// Decodes a `ClerkErrors` document. An error that lacks `code`, `message` or `long_message`
+/// (all required by the spec) still decodes, with an empty string in its place: losing Clerk's
+/// other errors, trace id and status details over one missing message would help no one.
+fn decode_clerk_errors(bytes: &[u8]) -> Option<types::ClerkErrors> {
+    if let Ok(errors) = serde_json::from_slice(bytes) {
+        return Some(errors);
+    }
+    let mut document: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    for error in document.get_mut("errors")?.as_array_mut()? {
+        let error = error.as_object_mut()?;
+        for field in ["code", "message", "long_message"] {
+            error
+                .entry(field)
+                .or_insert_with(|| serde_json::Value::from(""));
         }
     }
+    serde_json::from_value(document).ok()
 }
 
 /// Parses a `Retry-After` value: delay-seconds or an HTTP date, relative to `now`.

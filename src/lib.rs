@@ -96,6 +96,7 @@ mod list_or_page;
 mod open_enum;
 mod path;
 mod profile_image;
+mod verify;
 
 /// The code build.rs generates from `openapi/clerk-users.yaml`.
 mod generated {

@@ -1,0 +1,69 @@
+//! Yes-or-no answers for password and TOTP checks.
+//!
+//! Clerk answers a wrong password or code with 422, which the generated `verify_password` and
+//! `verify_totp` report as an error, next to real failures (no password set, TOTP not enabled,
+//! unknown user, network). These helpers turn "incorrect" into `Ok(false)`.
+
+use reqwest::StatusCode;
+
+use crate::{Client, Error, Result};
+
+impl Client {
+    /// Checks a user's password: `Ok(true)` if it is correct, `Ok(false)` if Clerk says it is not
+    /// (422).
+    ///
+    /// # Errors
+    ///
+    /// Everything but an incorrect password: the user has no password (400), does not exist
+    /// (404), and transport or server failures.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run(client: clerk_users::Client) -> clerk_users::Result<()> {
+    /// if client.check_password("user_2abc", "correct horse").await? {
+    ///     println!("welcome back");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn check_password(&self, user_id: &str, password: &str) -> Result<bool> {
+        let body = |b: crate::types::builder::VerifyPasswordBody| b.password(password.to_owned());
+        let outcome = self
+            .verify_password()
+            .user_id(user_id)
+            .body_map(body)
+            .send()
+            .await;
+        verified(outcome.map(|response| response.verified))
+    }
+
+    /// Checks a TOTP code or a backup code: `Ok(true)` if it is correct, `Ok(false)` if Clerk
+    /// says it is not (422).
+    ///
+    /// # Errors
+    ///
+    /// Everything but an incorrect code: TOTP is not set up for the user (400), the user does not
+    /// exist (404), and transport or server failures.
+    pub async fn check_totp(&self, user_id: &str, code: &str) -> Result<bool> {
+        let body = |b: crate::types::builder::VerifyTotpBody| b.code(code.to_owned());
+        let outcome = self
+            .verify_totp()
+            .user_id(user_id)
+            .body_map(body)
+            .send()
+            .await;
+        verified(outcome.map(|response| response.verified))
+    }
+}
+
+/// `verified` from a 200, `false` from a 422, the error otherwise.
+fn verified(
+    outcome: std::result::Result<Option<bool>, progenitor_client::Error<()>>,
+) -> Result<bool> {
+    match outcome.map_err(Error::from) {
+        // Clerk sends `{"verified": true}`; anything else is not a confirmation.
+        Ok(verified) => Ok(verified == Some(true)),
+        Err(error) if error.status() == Some(StatusCode::UNPROCESSABLE_ENTITY) => Ok(false),
+        Err(error) => Err(error),
+    }
+}
