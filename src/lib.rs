@@ -50,7 +50,8 @@
 //!
 //! A generated `send()` returns progenitor's error type; `?` (or [`Error::from`]) turns it into
 //! [`Error`], which knows Clerk's `ClerkErrors` body for every 4xx/5xx, declared in the spec or
-//! not, and keeps the text of bodies that are not JSON.
+//! not, and keeps the text of bodies that are not JSON. [`Client::check_password`] and
+//! [`Client::check_totp`] answer `Ok(false)` for a wrong password or code instead of an error.
 //!
 //! ```no_run
 //! # async fn run(client: clerk_users::Client) -> clerk_users::Result<()> {
@@ -62,6 +63,25 @@
 //!     Err(e) => return Err(e),
 //! }
 //! # Ok(()) }
+//! ```
+//!
+//! # Decoding what Clerk really sends
+//!
+//! Responses never fail on a field, enum value or verification kind Clerk adds later: enums are
+//! open (`Unknown(String)` keeps the value), verification unions are chosen by `object` or
+//! `strategy` and keep what they cannot place as `Unknown(serde_json::Value)`, missing arrays and
+//! nullable fields default, and a decoded value serializes back to what Clerk sent. The rules are
+//! listed in `openapi/README.md`.
+//!
+//! ```
+//! use clerk_users::types::{EmailAddressVerification, VerificationOtpStatus};
+//!
+//! let json = r#"{"object": "verification_otp", "status": "pending_review",
+//!                "strategy": "email_code", "attempts": 1, "expire_at": null}"#;
+//! let verification: EmailAddressVerification = serde_json::from_str(json).unwrap();
+//! let EmailAddressVerification::Otp(otp) = &verification else { unreachable!() };
+//! assert_eq!(otp.status, VerificationOtpStatus::Unknown("pending_review".into()));
+//! assert_eq!(verification.status(), Some("pending_review"));
 //! ```
 //!
 //! # Authentication

@@ -295,3 +295,348 @@ fn our_spec_states_exactly_clerks_facts() {
     }
     assert_eq!(ours, clerks);
 }
+
+// ===== decoding rules =====
+
+/// A spec with one operation answering `schema` (a component named `Thing`), `body` as its
+/// request body, and a `paginated` parameter when asked; normalized.
+fn normalized_thing(
+    thing: &str,
+    body: &str,
+    paginated: bool,
+) -> (serde_json::Value, build_script::Normalized) {
+    let parameters = if paginated {
+        "\n      parameters:\n      - {name: paginated, in: query, schema: {type: boolean}}"
+    } else {
+        ""
+    };
+    let text = tiny_spec(&format!(
+        "  /things:
+    post:
+      operationId: PostThing{parameters}
+      requestBody:
+        content:
+          application/json:
+            schema: {body}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: '#/components/schemas/Thing'}}"
+    ));
+    let mut spec = load_spec("tiny", &text).unwrap();
+    let thing: serde_json::Value = serde_yaml::from_str(thing).unwrap();
+    spec.components
+        .as_mut()
+        .unwrap()
+        .schemas
+        .insert("Thing".to_owned(), serde_json::from_value(thing).unwrap());
+    let normalized = normalize(&mut spec).unwrap();
+    (serde_json::to_value(&spec).unwrap(), normalized)
+}
+
+fn body_schema(spec: &serde_json::Value) -> &serde_json::Value {
+    &spec["paths"]["/things"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+}
+
+#[test]
+fn rule_accept_unknown_fields_relaxes_responses_only() {
+    let (spec, _) = normalized_thing(
+        "{type: object, additionalProperties: false, properties: {a: {type: string}}}",
+        "{type: object, additionalProperties: false, properties: {b: {type: string}}}",
+        false,
+    );
+    assert!(
+        spec["components"]["schemas"]["Thing"]
+            .get("additionalProperties")
+            .is_none()
+    );
+    assert_eq!(body_schema(&spec)["additionalProperties"], false);
+}
+
+#[test]
+fn rule_unchecked_patterns_drops_response_patterns() {
+    let (spec, _) = normalized_thing(
+        "{type: object, properties: {kind: {type: string, pattern: '^oauth_[a-z]+$'}}}",
+        "{type: object, properties: {kind: {type: string, pattern: '^[a-z]+$'}}}",
+        false,
+    );
+    assert!(
+        spec["components"]["schemas"]["Thing"]["properties"]["kind"]
+            .get("pattern")
+            .is_none()
+    );
+    assert_eq!(
+        body_schema(&spec)["properties"]["kind"]["pattern"],
+        "^[a-z]+$"
+    );
+}
+
+#[test]
+fn rule_no_presence_alternatives_drops_required_only_branches() {
+    let (spec, _) = normalized_thing(
+        "{type: object, anyOf: [{required: [domain]}, {required: [domains]}],
+          properties: {domain: {type: string}, domains: {type: array, items: {type: string}}}}",
+        "{type: object}",
+        false,
+    );
+    let thing = &spec["components"]["schemas"]["Thing"];
+    assert!(thing.get("anyOf").is_none());
+    assert!(thing["properties"].get("domain").is_some());
+}
+
+#[test]
+fn rule_always_written_requires_nullables_arrays_and_maps_in_responses() {
+    let (spec, _) = normalized_thing(
+        "{type: object, required: [id], properties: {
+          id: {type: string}, note: {type: string}, gone_at: {type: integer, nullable: true},
+          tags: {type: array, items: {type: string}}, meta: {type: object, additionalProperties: true}}}",
+        "{type: object, properties: {tags: {type: array, items: {type: string}}}}",
+        false,
+    );
+    assert_eq!(
+        spec["components"]["schemas"]["Thing"]["required"],
+        serde_json::json!(["id", "gone_at", "tags", "meta"])
+    );
+    assert!(body_schema(&spec).get("required").is_none());
+}
+
+#[test]
+fn rule_missing_means_empty_defaults_fields_that_must_be_present() {
+    let text = tiny_spec(
+        "  /things:
+    get:
+      operationId: GetThing
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, tags, gone_at]
+                properties:
+                  id: {type: string}
+                  tags: {type: array, items: {type: string}}
+                  gone_at: {type: integer, nullable: true}",
+    );
+    let code = codegen("tiny", &text).unwrap().code;
+    let start = code.find("pub struct GetThingResponse {").unwrap();
+    let fields: String = code[start..]
+        .lines()
+        .take(12)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let field = |name: &str| {
+        let at = fields
+            .find(&format!("pub {name}:"))
+            .unwrap_or_else(|| panic!("{name} in {fields}"));
+        fields[..at]
+            .rsplit("pub ")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(field("gone_at").contains("#[serde(default)]"), "{fields}");
+    assert!(field("tags").contains("#[serde(default)]"), "{fields}");
+    assert!(
+        !field("id").contains("default"),
+        "a required string stays required: {fields}"
+    );
+}
+
+#[test]
+fn rule_open_enums_hoists_every_string_enum() {
+    let (spec, normalized) = normalized_thing(
+        "{type: object, properties: {status: {type: string, nullable: true, description: Where it stands., enum: [active, retired]}}}",
+        "{type: object, properties: {mode: {type: array, items: {type: string, enum: [fast, safe]}}}}",
+        false,
+    );
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(
+        schemas["ThingStatus"]["enum"],
+        serde_json::json!(["active", "retired"])
+    );
+    assert_eq!(
+        schemas["Thing"]["properties"]["status"],
+        serde_json::json!({"description": "Where it stands.", "nullable": true, "allOf": [{"$ref": "#/components/schemas/ThingStatus"}]})
+    );
+    assert_eq!(
+        body_schema(&spec)["properties"]["mode"]["items"]["allOf"][0]["$ref"],
+        "#/components/schemas/PostThingBodyModeItem"
+    );
+    let enums: Vec<(String, Vec<String>)> = normalized
+        .native
+        .iter()
+        .filter_map(|n| match n {
+            build_script::NativeType::OpenEnum { name, values, .. } => {
+                Some((name.clone(), values.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        enums,
+        [
+            (
+                "ThingStatus".to_owned(),
+                vec!["active".to_owned(), "retired".to_owned()]
+            ),
+            (
+                "PostThingBodyModeItem".to_owned(),
+                vec!["fast".to_owned(), "safe".to_owned()]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn rule_discriminated_unions_reads_objects_strategies_and_prefixes() {
+    let mut spec = load_spec("ours", OUR_SPEC).unwrap();
+    let normalized = normalize(&mut spec).unwrap();
+    let union = normalized
+        .native
+        .iter()
+        .find_map(|n| match n {
+            build_script::NativeType::Union {
+                name,
+                variants,
+                accessors,
+                ..
+            } if name == "EmailAddressVerification" => Some((variants.clone(), accessors.clone())),
+            _ => None,
+        })
+        .unwrap();
+    let (variants, accessors) = union;
+    let summary: Vec<(&str, &str, usize, Vec<String>)> = variants
+        .iter()
+        .map(|v| {
+            (
+                v.ident.as_str(),
+                v.object.as_str(),
+                v.strategies.len(),
+                v.prefixes.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Otp", "verification_otp", 3, vec![]),
+            ("Admin", "verification_admin", 1, vec![]),
+            (
+                "FromOauth",
+                "verification_from_oauth",
+                0,
+                vec!["from_oauth_".to_owned()]
+            ),
+            ("Ticket", "verification_ticket", 1, vec![]),
+            ("Saml", "verification_saml", 1, vec![]),
+            ("EmailLink", "verification_email_link", 1, vec![]),
+            ("Scim", "verification_scim", 1, vec![]),
+        ]
+    );
+    assert_eq!(accessors, ["status", "strategy"]);
+    let unions = normalized
+        .native
+        .iter()
+        .filter(|n| matches!(n, build_script::NativeType::Union { .. }))
+        .count();
+    assert_eq!(unions, 7, "every verification union of the spec");
+}
+
+#[test]
+fn rule_list_or_page_reads_arrays_answered_to_paginated() {
+    let (spec, normalized) = normalized_thing(
+        "{type: array, items: {type: object, properties: {token: {type: string}}}}",
+        "{type: object}",
+        true,
+    );
+    assert_eq!(
+        spec["components"]["schemas"]["Thing"]["items"],
+        serde_json::json!({"$ref": "#/components/schemas/ThingItem"})
+    );
+    assert!(
+        normalized
+            .native
+            .contains(&build_script::NativeType::ListOrPage {
+                name: "Thing".to_owned(),
+                doc: "`Thing`".to_owned(),
+                item: "ThingItem".to_owned()
+            })
+    );
+
+    // Without a `paginated` parameter an array stays an array.
+    let (_, normalized) = normalized_thing(
+        "{type: array, items: {type: string}}",
+        "{type: object}",
+        false,
+    );
+    assert!(normalized.native.is_empty());
+}
+
+#[test]
+fn rule_names_must_not_collide_with_existing_schemas() {
+    let text = tiny_spec(
+        "  /things:\n    get:\n      operationId: GetThing\n      responses:\n        '200': {description: ok}",
+    );
+    let mut spec = load_spec("tiny", &text).unwrap();
+    let schemas = &mut spec.components.as_mut().unwrap().schemas;
+    schemas.insert(
+        "Thing".to_owned(),
+        serde_yaml::from_str("{type: object, properties: {kind: {type: string, enum: [a]}}}")
+            .unwrap(),
+    );
+    schemas.insert(
+        "ThingKind".to_owned(),
+        serde_yaml::from_str("{type: string}").unwrap(),
+    );
+    let error = normalize(&mut spec).unwrap_err();
+    assert!(error.contains("ThingKind"), "{error}");
+}
+
+/// The generated code with every doc comment (`///`, `/** */`, `#[doc = "…"]`) removed and
+/// whitespace collapsed.
+fn without_docs(code: &str) -> String {
+    let lines = code
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("///") && !l.trim_start().starts_with("//!"));
+    let mut out = lines
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Multi-line docs are rendered as block comments.
+    while let Some(start) = out.find("/**") {
+        let end = out[start..].find("*/").map_or(out.len(), |e| start + e + 2);
+        out.replace_range(start..end, "");
+    }
+    while let Some(start) = out.find("#[doc = \"") {
+        let text = start + "#[doc = \"".len();
+        let mut escaped = false;
+        let quote = out[text..]
+            .char_indices()
+            .find_map(|(i, c)| match (escaped, c) {
+                (false, '"') => Some(i),
+                (false, '\\') => {
+                    escaped = true;
+                    None
+                }
+                _ => {
+                    escaped = false;
+                    None
+                }
+            });
+        let close = quote.map_or(out.len(), |q| text + q + 2);
+        out.replace_range(start..close, "");
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn clerks_spec_generates_the_same_client_as_ours_but_for_docs() {
+    let ours = codegen("ours", OUR_SPEC).unwrap().code;
+    let clerks = codegen("clerks", CLERK_SPEC).unwrap().code;
+    assert_ne!(ours, clerks, "the descriptions differ");
+    assert_eq!(without_docs(&ours), without_docs(&clerks));
+}

@@ -240,3 +240,179 @@ async fn connection_refused_is_a_transport_error() {
     assert_eq!(error.to_string(), "error sending request to clerk");
     assert!(std::error::Error::source(&error).is_some());
 }
+
+/// A server that answers one request with `status`, a `Content-Length` larger than the body it
+/// sends, then closes the connection: a body cut off mid-way.
+async fn truncating_server(status: u16, sent: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = vec![0u8; 4096];
+        let _ = socket.read(&mut request).await;
+        let head = format!(
+            "HTTP/1.1 {status} Oops\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            sent.len() + 100
+        );
+        socket.write_all(head.as_bytes()).await.unwrap();
+        socket.write_all(sent.as_bytes()).await.unwrap();
+        socket.shutdown().await.unwrap();
+    });
+    format!("http://{address}/v1")
+}
+
+#[tokio::test]
+async fn truncated_error_body_keeps_status_and_what_arrived() {
+    let base_url = truncating_server(503, r#"{"errors":[{"code":"service_unava"#).await;
+    let client = clerk_users::Client::builder(support::SECRET_KEY)
+        .base_url(base_url)
+        .build()
+        .unwrap();
+
+    let error = Error::from(client.get_user().user_id(USER_ID).send().await.unwrap_err());
+
+    assert_eq!(
+        error.status(),
+        Some(reqwest::StatusCode::SERVICE_UNAVAILABLE)
+    );
+    assert_eq!(
+        error.api_error().unwrap().body(),
+        &ErrorBody::Text {
+            text: r#"{"errors":[{"code":"service_unava"#.to_owned(),
+            truncated: true
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        r#"clerk returned 503 Service Unavailable: {"errors":[{"code":"service_unava…"#
+    );
+}
+
+/// Calls each of the 18 operations once, returning its name and error (if any).
+async fn call_every_operation(c: &clerk_users::Client) -> Vec<(&'static str, Result<(), Error>)> {
+    fn done<T, E: Into<Error>>(result: Result<T, E>) -> Result<(), Error> {
+        result.map(|_| ()).map_err(Into::into)
+    }
+    let id = USER_ID;
+    vec![
+        ("get_user_list", done(c.get_user_list().send().await)),
+        ("get_users_count", done(c.get_users_count().send().await)),
+        ("create_user", done(c.create_user().send().await)),
+        ("get_user", done(c.get_user().user_id(id).send().await)),
+        (
+            "update_user",
+            done(c.update_user().user_id(id).send().await),
+        ),
+        (
+            "delete_user",
+            done(c.delete_user().user_id(id).send().await),
+        ),
+        ("ban_user", done(c.ban_user().user_id(id).send().await)),
+        ("unban_user", done(c.unban_user().user_id(id).send().await)),
+        ("lock_user", done(c.lock_user().user_id(id).send().await)),
+        (
+            "unlock_user",
+            done(c.unlock_user().user_id(id).send().await),
+        ),
+        (
+            "set_user_profile_image",
+            done(
+                c.set_user_profile_image()
+                    .user_id(id)
+                    .file(vec![1u8], "a.png", "image/png")
+                    .send()
+                    .await,
+            ),
+        ),
+        (
+            "delete_user_profile_image",
+            done(c.delete_user_profile_image().user_id(id).send().await),
+        ),
+        (
+            "update_user_metadata",
+            done(c.update_user_metadata().user_id(id).send().await),
+        ),
+        (
+            "get_o_auth_access_token",
+            done(
+                c.get_o_auth_access_token()
+                    .user_id(id)
+                    .provider("oauth_google")
+                    .send()
+                    .await,
+            ),
+        ),
+        (
+            "users_get_organization_memberships",
+            done(
+                c.users_get_organization_memberships()
+                    .user_id(id)
+                    .send()
+                    .await,
+            ),
+        ),
+        (
+            "verify_password",
+            done(
+                c.verify_password()
+                    .user_id(id)
+                    .body_map(|b| b.password("pw".to_owned()))
+                    .send()
+                    .await,
+            ),
+        ),
+        (
+            "verify_totp",
+            done(
+                c.verify_totp()
+                    .user_id(id)
+                    .body_map(|b| b.code("1".to_owned()))
+                    .send()
+                    .await,
+            ),
+        ),
+        (
+            "disable_mfa",
+            done(c.disable_mfa().user_id(id).send().await),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn statuses_no_operation_declares_decode_for_every_operation() {
+    for (status, code) in [
+        (429, "too_many_requests"),
+        (503, "service_unavailable"),
+        (401, "authentication_invalid"),
+    ] {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.any_request();
+                then.status(status)
+                    .header("retry-after", "2")
+                    .json_body(clerk_error(code, &format!("{code} happened")));
+            })
+            .await;
+
+        let results = call_every_operation(&client(&server)).await;
+
+        mock.assert_calls_async(18).await;
+        for (operation, result) in results {
+            let error = result.expect_err(operation);
+            assert_eq!(
+                error.status().map(|s| s.as_u16()),
+                Some(status),
+                "{operation}"
+            );
+            assert_eq!(error.codes(), [code], "{operation}");
+            assert_eq!(error.trace_id(), Some("trace_7b0a1c"), "{operation}");
+            assert_eq!(
+                error.retry_after(),
+                Some(std::time::Duration::from_secs(2)),
+                "{operation}"
+            );
+        }
+    }
+}

@@ -482,3 +482,35 @@ async fn disable_mfa_sends_a_delete_and_decodes_the_user_id() {
     mock.assert_async().await;
     assert_eq!(result.unwrap().user_id.as_deref(), Some(USER_ID));
 }
+
+#[tokio::test]
+async fn update_user_metadata_can_delete_keys_with_null() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(PATCH)
+                .path(format!("/v1/users/{USER_ID}/metadata"))
+                .clerk_headers()
+                // Clerk deep-merges: `null` removes a key, nested objects merge.
+                .json_body(json!({"private_metadata": {"stripe": null, "flags": {"beta": null, "tier": 2}}}));
+            then.status(200).json_body(fixture("user_full.json"));
+        })
+        .await;
+
+    let result = client(&server)
+        .update_user_metadata()
+        .user_id(USER_ID)
+        .body_map(|body| {
+            body.private_metadata(
+                json!({"stripe": null, "flags": {"beta": null, "tier": 2}})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            )
+        })
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    assert_full_user(&result.unwrap());
+}
