@@ -12,7 +12,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::{ConfigError, types};
+use crate::{ConfigError, ResumeToken, types};
 
 /// A `Result` whose error is the crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -51,6 +51,17 @@ pub enum Error {
     /// The client could not be built; see [`ConfigError`]. Lets `Client::from_env()?` share a
     /// `Result` with the calls that follow.
     Config(ConfigError),
+    /// A pagination stream stopped because the server answered the same page again (the cursor
+    /// or offset did not advance), instead of looping forever.
+    PageRepeated,
+    /// A pagination stream stopped here; everything before was yielded. Its questions
+    /// ([`status`](Error::status), [`codes`](Error::codes), …) answer for the error inside.
+    Interrupted {
+        /// What stopped the walk.
+        error: Box<Error>,
+        /// Where to continue: pass it to [`Paginator::resume`](crate::Paginator::resume).
+        resume: ResumeToken,
+    },
 }
 
 /// A 4xx or 5xx response from Clerk: its status, headers and decoded body.
@@ -94,9 +105,12 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::UnexpectedStatus(status) => Some(*status),
             Error::Transport(e) => e.status(),
-            Error::InvalidRequest(_) | Error::Decode { .. } | Error::Hook(_) | Error::Config(_) => {
-                None
-            }
+            Error::Interrupted { error, .. } => error.status(),
+            Error::InvalidRequest(_)
+            | Error::Decode { .. }
+            | Error::Hook(_)
+            | Error::Config(_)
+            | Error::PageRepeated => None,
         }
     }
 
@@ -104,6 +118,7 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            Error::Interrupted { error, .. } => error.api_error(),
             _ => None,
         }
     }
@@ -147,7 +162,20 @@ impl Error {
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(e) if e.is_timeout())
+        match self {
+            Error::Transport(e) => e.is_timeout(),
+            Error::Interrupted { error, .. } => error.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Where an interrupted pagination stream can continue; see
+    /// [`Paginator::resume`](crate::Paginator::resume).
+    pub fn resume_token(&self) -> Option<&ResumeToken> {
+        match self {
+            Error::Interrupted { resume, .. } => Some(resume),
+            _ => None,
+        }
     }
 }
 
@@ -162,6 +190,14 @@ impl fmt::Display for Error {
             Error::Hook(message) => write!(f, "request refused: {message}"),
             // Transparent: the configuration error already says what to fix.
             Error::Config(error) => error.fmt(f),
+            Error::PageRepeated => f.write_str("the server answered the same page again"),
+            Error::Interrupted { error, resume } => {
+                write!(
+                    f,
+                    "listing interrupted after {} items: {error}",
+                    resume.items_yielded()
+                )
+            }
         }
     }
 }
@@ -172,10 +208,13 @@ impl std::error::Error for Error {
             Error::Transport(e) => Some(e),
             Error::Decode { source, .. } => Some(source),
             Error::Config(error) => std::error::Error::source(error),
+            // Display already includes the inner error's message; continue below it.
+            Error::Interrupted { error, .. } => error.source(),
             Error::Api(_)
             | Error::InvalidRequest(_)
             | Error::UnexpectedStatus(_)
-            | Error::Hook(_) => None,
+            | Error::Hook(_)
+            | Error::PageRepeated => None,
         }
     }
 }

@@ -114,6 +114,7 @@ mod error;
 mod hooks;
 mod list_or_page;
 mod open_enum;
+pub mod pagination;
 mod path;
 mod profile_image;
 mod verify;
@@ -135,6 +136,7 @@ pub use client::{ClientBuilder, ClientState, DEFAULT_BASE_URL};
 pub use config_error::ConfigError;
 pub use error::{ApiError, Error, ErrorBody, Result};
 pub use generated::{Client, ClientInfo, ResponseValue, types};
+pub use pagination::{Items, Page, Pages, Paginator, ResumeToken};
 /// The runtime crate of the generated code; its `Error<()>` is what `send()` returns before `?`
 /// turns it into [`Error`].
 pub use progenitor_client;
@@ -148,6 +150,7 @@ pub mod builder {
 /// The client and the traits its methods need, for a single `use clerk_users::prelude::*;`.
 pub mod prelude {
     pub use crate::generated::prelude::*;
+    pub use crate::pagination::Paginate;
     pub use crate::{ClientInfo, Error, Result};
 }
 
