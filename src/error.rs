@@ -60,7 +60,7 @@ pub enum Error {
         /// What stopped the walk.
         error: Box<Error>,
         /// Where to continue: pass it to [`Paginator::resume`](crate::Paginator::resume).
-        resume: ResumeToken,
+        resume: Box<ResumeToken>,
     },
 }
 

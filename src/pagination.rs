@@ -395,7 +395,7 @@ impl<E: Endpoint> Running<E> {
     fn interrupted(&self, error: Error) -> Error {
         Error::Interrupted {
             error: Box::new(error),
-            resume: self.token(),
+            resume: Box::new(self.token()),
         }
     }
 
