@@ -99,11 +99,9 @@ pub fn codegen(file: &str, text: &str) -> Result<Codegen, String> {
     let normalized = normalize(&mut spec)?;
     let tokens = generate(&spec, &normalized.native)
         .map_err(|e| format!("cannot generate the client from {file}: {e}"))?;
-    let code = finish(tokens, &normalized)?;
-    Ok(Codegen {
-        code,
-        warnings: normalized.warnings,
-    })
+    let code = quietly(|| finish(tokens, &normalized))
+        .map_err(|panic| format!("build.rs failed on {file}: {panic}"))??;
+    Ok(Codegen { code, warnings: normalized.warnings })
 }
 
 // ===== 1. load =====
@@ -143,14 +141,11 @@ pub struct Normalized {
 /// Applies, in order, every rule by which the spec handed to progenitor departs from the
 /// checked-in spec. This is the one place to read to know what the generator does not see.
 pub fn normalize(spec: &mut OpenAPI) -> Result<Normalized, String> {
-    let mut normalized = Normalized {
-        paths: operation_paths(spec),
-        ..Normalized::default()
-    };
-    normalized
-        .warnings
-        .extend(leave_out_multipart_operations(spec));
+    let mut normalized = Normalized { paths: operation_paths(spec), ..Normalized::default() };
+    normalized.warnings.extend(leave_out_multipart_operations(spec));
     decode_errors_in_the_crate(spec)?;
+    // Unused schemas go before the decoding rules too, so they cannot collide with their names.
+    prune_unreachable_schemas(spec, &[ERROR_SCHEMA]);
     normalized.native = apply_decoding_rules(spec)?;
     prune_unreachable_schemas(spec, &[ERROR_SCHEMA]);
     Ok(normalized)
@@ -166,8 +161,25 @@ fn operation_paths(spec: &OpenAPI) -> BTreeMap<String, String> {
 
 /// The operation name progenitor puts into `OperationInfo` (its snake-case sanitizer).
 fn hook_name(operation_id: &str) -> String {
-    use heck::ToSnakeCase;
-    operation_id.replace('\'', "").to_snake_case()
+    sanitize(operation_id, heck::ToSnakeCase::to_snake_case)
+}
+
+/// progenitor's and typify's `sanitize`: characters that cannot be in an identifier become word
+/// breaks, then the case conversion; a leading non-letter gets `_`, a keyword a trailing `_`.
+fn sanitize(input: &str, case: fn(&str) -> String) -> String {
+    let cleaned =
+        input.replace('\'', "").replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-");
+    let mut out = case(&cleaned);
+    if out.is_empty() {
+        out = case("x");
+    }
+    if !out.starts_with(|c: char| c.is_alphabetic()) {
+        out.insert(0, '_');
+    }
+    match syn::parse_str::<syn::Ident>(&out) {
+        Ok(_) => out,
+        Err(_) => format!("{out}_"),
+    }
 }
 
 /// Rule: operations whose request body progenitor cannot encode are left out of the generated
@@ -175,11 +187,8 @@ fn hook_name(operation_id: &str) -> String {
 /// "unexpected content type"). The crate writes them by hand ([`HAND_WRITTEN`]); any other such
 /// operation is reported as a build warning rather than failing the build.
 fn leave_out_multipart_operations(spec: &mut OpenAPI) -> Vec<String> {
-    let request_bodies = spec
-        .components
-        .as_ref()
-        .map(|c| c.request_bodies.clone())
-        .unwrap_or_default();
+    let request_bodies =
+        spec.components.as_ref().map(|c| c.request_bodies.clone()).unwrap_or_default();
     let mut warnings = Vec::new();
     for (path, item) in spec.paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else {
@@ -230,10 +239,8 @@ fn leave_out_multipart_operations(spec: &mut OpenAPI) -> Vec<String> {
 /// its status. Clerk's error catalogue sends `ClerkErrors` for every error, so one decoder in
 /// `src/error.rs` serves all operations.
 fn decode_errors_in_the_crate(spec: &mut OpenAPI) -> Result<(), String> {
-    let has_error_schema = spec
-        .components
-        .as_ref()
-        .is_some_and(|c| c.schemas.contains_key(ERROR_SCHEMA));
+    let has_error_schema =
+        spec.components.as_ref().is_some_and(|c| c.schemas.contains_key(ERROR_SCHEMA));
     if !has_error_schema {
         return Err(format!(
             "the spec has no components.schemas.{ERROR_SCHEMA}; the crate decodes every error \
@@ -274,23 +281,15 @@ fn prune_unreachable_schemas(spec: &mut OpenAPI, roots: &[&str]) {
         }
     }
     let mut reachable: BTreeSet<String> = roots.iter().map(|r| r.to_string()).collect();
-    let mut pending: Vec<String> = schema_refs(&others)
-        .into_iter()
-        .chain(reachable.clone())
-        .collect();
+    let mut pending: Vec<String> =
+        schema_refs(&others).into_iter().chain(reachable.clone()).collect();
     while let Some(name) = pending.pop() {
         reachable.insert(name.clone());
         if let Some(schema) = schemas.get(&name) {
-            pending.extend(
-                schema_refs(schema)
-                    .into_iter()
-                    .filter(|r| !reachable.contains(r)),
-            );
+            pending.extend(schema_refs(schema).into_iter().filter(|r| !reachable.contains(r)));
         }
     }
-    components
-        .schemas
-        .retain(|name, _| reachable.contains(name));
+    components.schemas.retain(|name, _| reachable.contains(name));
 }
 
 /// Names of the component schemas a JSON value refers to with `$ref`.
@@ -320,10 +319,7 @@ fn operations(spec: &OpenAPI) -> impl Iterator<Item = (&str, &str, &Operation)> 
         .paths
         .iter()
         .filter_map(|(p, i)| Some((p, i.as_item()?)))
-        .flat_map(|(path, item)| {
-            item.iter()
-                .map(move |(method, op)| (path.as_str(), method, op))
-        })
+        .flat_map(|(path, item)| item.iter().map(move |(method, op)| (path.as_str(), method, op)))
 }
 
 /// Every operation, mutably, with its path and HTTP method.
@@ -372,24 +368,18 @@ enum Side {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NativeType {
     /// `open_enum!`: a string enum with an `Unknown(String)` catch-all.
-    OpenEnum {
-        name: String,
-        doc: String,
-        values: Vec<String>,
-    },
+    OpenEnum { name: String, doc: String, values: Vec<String> },
     /// `discriminated_union!`: variants chosen by `object`/`strategy`, with `Unknown(Value)`.
     Union {
         name: String,
         doc: String,
+        /// The discriminator's property (`object`).
+        discriminator: String,
         variants: Vec<UnionVariant>,
         accessors: Vec<String>,
     },
     /// `list_or_page!`: a list read from an array or a `{data, total_count}` page.
-    ListOrPage {
-        name: String,
-        doc: String,
-        item: String,
-    },
+    ListOrPage { name: String, doc: String, item: String },
 }
 
 /// One variant of a [`NativeType::Union`].
@@ -421,11 +411,7 @@ impl NativeType {
         use progenitor::TypeImpl;
         match self {
             NativeType::OpenEnum { .. } => {
-                vec![
-                    TypeImpl::FromStr,
-                    TypeImpl::FromStringIrrefutable,
-                    TypeImpl::Display,
-                ]
+                vec![TypeImpl::FromStr, TypeImpl::FromStringIrrefutable, TypeImpl::Display]
             }
             NativeType::Union { .. } => vec![],
             NativeType::ListOrPage { .. } => vec![TypeImpl::Default],
@@ -446,13 +432,10 @@ impl NativeType {
                     }
                 }
             }
-            NativeType::Union {
-                name,
-                doc,
-                variants,
-                accessors,
-            } => {
+            NativeType::Union { name, doc, discriminator, variants, accessors } => {
                 let name = format_ident!("{name}");
+                let method =
+                    format_ident!("{}", sanitize(discriminator, heck::ToSnakeCase::to_snake_case));
                 let variants = variants.iter().map(|v| {
                     let ident = format_ident!("{}", v.ident);
                     let ty = format_ident!("{}", v.ty);
@@ -460,7 +443,7 @@ impl NativeType {
                     quote! {
                         #[doc = concat!("`", #object, "`")]
                         #ident(crate::types::#ty) {
-                            object: #object, strategies: [#(#strategies),*], prefixes: [#(#prefixes),*]
+                            value: #object, strategies: [#(#strategies),*], prefixes: [#(#prefixes),*]
                         }
                     }
                 });
@@ -468,7 +451,7 @@ impl NativeType {
                 syn::parse_quote! {
                     crate::discriminated_union::discriminated_union! {
                         #[doc = #doc]
-                        #name { #(#variants),* }
+                        #name by #method = #discriminator { #(#variants),* }
                         accessors: [#(#accessors),*]
                     }
                 }
@@ -512,9 +495,7 @@ fn variant_idents(values: &[String]) -> Vec<syn::Ident> {
 
 /// typify's PascalCase for type names (heck, after replacing characters that cannot be in one).
 fn pascal(name: &str) -> String {
-    use heck::ToPascalCase;
-    name.replace(|c: char| !c.is_alphanumeric() && c != '_', "_")
-        .to_pascal_case()
+    sanitize(name, heck::ToPascalCase::to_pascal_case)
 }
 
 /// Runs the decoding rules in order. Rules that replace schemas with crate-defined types run
@@ -566,15 +547,11 @@ fn unchecked_patterns(doc: &mut Value) {
 fn no_presence_alternatives(doc: &mut Value) {
     for_each_schema(doc, &mut |schema, _, _| {
         for key in ["anyOf", "oneOf"] {
-            let only_required = schema
-                .get(key)
-                .and_then(Value::as_array)
-                .is_some_and(|branches| {
-                    branches.iter().all(|b| {
-                        b.as_object()
-                            .is_some_and(|b| b.keys().all(|k| k == "required"))
-                    })
-                });
+            let only_required = schema.get(key).and_then(Value::as_array).is_some_and(|branches| {
+                branches
+                    .iter()
+                    .all(|b| b.as_object().is_some_and(|b| b.keys().all(|k| k == "required")))
+            });
             if only_required {
                 schema.remove(key);
             }
@@ -626,8 +603,10 @@ fn open_enums(doc: &mut Value) -> Result<Vec<NativeType>, String> {
         doc,
         |schema, _| {
             let values = schema.get("enum")?.as_array()?;
+            // `null` in the list is nullability, which the field's `Option` carries.
             let values: Option<Vec<String>> = values
                 .iter()
+                .filter(|v| !v.is_null())
                 .map(|v| v.as_str().map(str::to_owned))
                 .collect();
             let values = values?;
@@ -646,34 +625,22 @@ fn open_enums(doc: &mut Value) -> Result<Vec<NativeType>, String> {
 /// that keeps anything else. typify ignores discriminators and takes the first variant that fits,
 /// and fails the user when none does, as with minimal or future verifications (hazard 5).
 fn discriminated_unions(doc: &mut Value) -> Result<Vec<NativeType>, String> {
-    let schemas = doc
-        .pointer("/components/schemas")
-        .cloned()
-        .unwrap_or_default();
+    let schemas = doc.pointer("/components/schemas").cloned().unwrap_or_default();
     hoist(
         doc,
         |schema, property| {
-            schema.get("discriminator")?;
-            let mapping = schema
-                .get("discriminator")?
-                .get("mapping")
-                .and_then(Value::as_object);
+            let discriminator = schema.get("discriminator")?;
+            let property_name = discriminator.get("propertyName")?.as_str()?.to_owned();
+            let mapping = discriminator.get("mapping").and_then(Value::as_object);
             let refs: Option<Vec<&str>> = schema
                 .get("oneOf")?
                 .as_array()?
                 .iter()
-                .map(|branch| {
-                    branch
-                        .get("$ref")?
-                        .as_str()?
-                        .strip_prefix("#/components/schemas/")
-                })
+                .map(|branch| branch.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/"))
                 .collect();
             let refs = refs?;
             let strip = format!("{property}_");
-            let all_prefixed = refs
-                .iter()
-                .all(|r| r.starts_with(&strip) && r.len() > strip.len());
+            let all_prefixed = refs.iter().all(|r| r.starts_with(&strip) && r.len() > strip.len());
             let variants = refs
                 .iter()
                 .map(|target| {
@@ -698,26 +665,22 @@ fn discriminated_unions(doc: &mut Value) -> Result<Vec<NativeType>, String> {
                         .and_then(literal_prefix)
                         .into_iter()
                         .collect();
-                    let ident = if all_prefixed {
-                        pascal(&target[strip.len()..])
-                    } else {
-                        pascal(target)
-                    };
-                    UnionVariant {
-                        ident,
-                        ty: pascal(target),
-                        object,
-                        strategies,
-                        prefixes,
-                    }
+                    let ident =
+                        if all_prefixed { pascal(&target[strip.len()..]) } else { pascal(target) };
+                    UnionVariant { ident, ty: pascal(target), object, strategies, prefixes }
                 })
                 .collect::<Vec<_>>();
-            let accessors = common_string_fields(&refs, &schemas);
-            Some((variants, accessors))
+            // The discriminator has its own accessor.
+            let accessors: Vec<String> = common_string_fields(&refs, &schemas)
+                .into_iter()
+                .filter(|field| *field != property_name)
+                .collect();
+            Some((property_name, variants, accessors))
         },
-        |name, schema, (variants, accessors)| NativeType::Union {
+        |name, schema, (discriminator, variants, accessors)| NativeType::Union {
             name: name.to_owned(),
             doc: description(schema, &format!("`{name}`")),
+            discriminator,
             variants,
             accessors,
         },
@@ -734,15 +697,12 @@ fn list_or_page(doc: &mut Value) -> Result<Vec<NativeType>, String> {
     };
     for item in paths.values() {
         for op in item.as_object().into_iter().flat_map(|i| i.values()) {
-            let paginated = op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .is_some_and(|ps| {
-                    ps.iter().map(|p| resolve(doc, p)).any(|p| {
-                        p.get("name") == Some(&json!("paginated"))
-                            && p.get("in") == Some(&json!("query"))
-                    })
-                });
+            let paginated = op.get("parameters").and_then(Value::as_array).is_some_and(|ps| {
+                ps.iter().map(|p| resolve(doc, p)).any(|p| {
+                    p.get("name") == Some(&json!("paginated"))
+                        && p.get("in") == Some(&json!("query"))
+                })
+            });
             if !paginated {
                 continue;
             }
@@ -750,20 +710,19 @@ fn list_or_page(doc: &mut Value) -> Result<Vec<NativeType>, String> {
                 continue;
             };
             let response = resolve(doc, response);
-            let schema_ref = response
-                .pointer("/content/application~1json/schema/$ref")
-                .and_then(Value::as_str);
+            let schema_ref =
+                response.pointer("/content/application~1json/schema/$ref").and_then(Value::as_str);
             if let Some(name) = schema_ref.and_then(|r| r.strip_prefix("#/components/schemas/")) {
                 found.push(name.to_owned());
             }
         }
     }
+    found.sort();
+    found.dedup();
     let mut native = Vec::new();
     for component in found {
-        let pointer = format!(
-            "/components/schemas/{}",
-            component.replace('~', "~0").replace('/', "~1")
-        );
+        let pointer =
+            format!("/components/schemas/{}", component.replace('~', "~0").replace('/', "~1"));
         let Some(schema) = doc.pointer_mut(&pointer) else {
             continue;
         };
@@ -780,33 +739,21 @@ fn list_or_page(doc: &mut Value) -> Result<Vec<NativeType>, String> {
             &mut schema["items"],
             json!({"$ref": format!("#/components/schemas/{item}")}),
         );
-        if let Some(schemas) = doc
-            .pointer_mut("/components/schemas")
-            .and_then(Value::as_object_mut)
+        if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut)
         {
             if schemas.contains_key(&item) {
-                return Err(format!(
-                    "rule list_or_page: components.schemas.{item} already exists"
-                ));
+                return Err(format!("rule list_or_page: components.schemas.{item} already exists"));
             }
             schemas.insert(item.clone(), items);
         }
-        native.push(NativeType::ListOrPage {
-            name,
-            doc: doc_text,
-            item,
-        });
+        native.push(NativeType::ListOrPage { name, doc: doc_text, item });
     }
     Ok(native)
 }
 
 /// Follows a local `$ref` (`#/components/...`), if the value is one.
 fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
+    match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
         Some(pointer) => doc.pointer(pointer).unwrap_or(&Value::Null),
         None => value,
     }
@@ -815,10 +762,22 @@ fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
 /// `oauth_` for `^oauth_(?:…)`: the literal start of an anchored pattern, if it has one.
 fn literal_prefix(pattern: &str) -> Option<String> {
     let rest = pattern.strip_prefix('^')?;
-    let prefix: String = rest
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-        .collect();
+    // `^a|b` is "starts with a, or contains b": no common prefix.
+    let mut depth = 0i32;
+    for c in rest.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '|' if depth == 0 => return None,
+            _ => {}
+        }
+    }
+    let mut prefix: String =
+        rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
+    // `^ab?c`: the `b` is optional, so only `a` is certain.
+    if rest[prefix.len()..].starts_with(['?', '*', '{']) {
+        prefix.pop();
+    }
     (!prefix.is_empty()).then_some(prefix)
 }
 
@@ -826,11 +785,8 @@ fn literal_prefix(pattern: &str) -> Option<String> {
 fn common_string_fields(refs: &[&str], schemas: &Value) -> Vec<String> {
     let required_strings = |target: &str| -> BTreeSet<String> {
         let schema = &schemas[target];
-        let required = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let required =
+            schema.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
         required
             .iter()
             .filter_map(Value::as_str)
@@ -840,26 +796,16 @@ fn common_string_fields(refs: &[&str], schemas: &Value) -> Vec<String> {
             .map(str::to_owned)
             .collect()
     };
-    let mut common = refs
-        .first()
-        .map(|r| required_strings(r))
-        .unwrap_or_default();
+    let mut common = refs.first().map(|r| required_strings(r)).unwrap_or_default();
     for target in refs.iter().skip(1) {
-        common = common
-            .intersection(&required_strings(target))
-            .cloned()
-            .collect();
+        common = common.intersection(&required_strings(target)).cloned().collect();
     }
     common.into_iter().collect()
 }
 
 /// The schema's description, or a fallback.
 fn description(schema: &Map<String, Value>, fallback: &str) -> String {
-    schema
-        .get("description")
-        .and_then(Value::as_str)
-        .unwrap_or(fallback)
-        .to_owned()
+    schema.get("description").and_then(Value::as_str).unwrap_or(fallback).to_owned()
 }
 
 /// Moves every schema that `select` picks into `components.schemas` under the name typify would
@@ -871,6 +817,7 @@ fn hoist<T>(
     make: impl Fn(&str, &Map<String, Value>, T) -> NativeType,
 ) -> Result<Vec<NativeType>, String> {
     let mut moved: Vec<(String, Map<String, Value>, T)> = Vec::new();
+    let mut in_place: Vec<NativeType> = Vec::new();
     for_each_schema(doc, &mut |schema, name, _| {
         if schema.contains_key("$ref") {
             return;
@@ -880,24 +827,29 @@ fn hoist<T>(
             return;
         };
         let type_name = pascal(&name.replace('.', "_"));
+        // A component is already named: the crate's type replaces it where it stands.
+        if !name.contains('.') {
+            in_place.push(make(&type_name, schema, found));
+            return;
+        }
         let mut reference = Map::new();
         if let Some(text) = schema.get("description") {
             reference.insert("description".into(), text.clone());
         }
-        if schema.get("nullable") == Some(&Value::Bool(true)) {
+        let lists_null =
+            schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.contains(&Value::Null));
+        if schema.get("nullable") == Some(&Value::Bool(true)) || lists_null {
             reference.insert("nullable".into(), Value::Bool(true));
         }
         // `allOf` with one reference keeps the description on the field (siblings of a bare
         // `$ref` are ignored) and is generated as the referenced type itself.
-        reference.insert(
-            "allOf".into(),
-            json!([{"$ref": format!("#/components/schemas/{type_name}")}]),
-        );
+        reference
+            .insert("allOf".into(), json!([{"$ref": format!("#/components/schemas/{type_name}")}]));
         let mut original = std::mem::replace(schema, reference);
         original.remove("nullable");
         moved.push((type_name, original, found));
     });
-    let mut native = Vec::new();
+    let mut native = in_place;
     let schemas = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -921,30 +873,25 @@ type SchemaVisitor<'a> = dyn FnMut(&mut Map<String, Value>, &str, Side) + 'a;
 /// (`verification_otp.status`, `CreateUser.body.email_address.item`) from which [`hoist`] derives
 /// type names, and whether it is part of a request or a response.
 fn for_each_schema(doc: &mut Value, visit: &mut SchemaVisitor<'_>) {
-    if let Some(schemas) = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    {
+    let in_responses = response_schemas(doc);
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         for (name, schema) in schemas.iter_mut() {
-            walk(schema, name, Side::Response, visit);
+            // A component only requests use keeps its request-side strictness.
+            let side = if in_responses.contains(name) { Side::Response } else { Side::Request };
+            walk(schema, name, side, visit);
         }
     }
-    for (kind, side) in [
-        ("responses", Side::Response),
-        ("requestBodies", Side::Request),
-    ] {
-        if let Some(entries) = doc
-            .pointer_mut(&format!("/components/{kind}"))
-            .and_then(Value::as_object_mut)
+    for (kind, side) in [("responses", Side::Response), ("requestBodies", Side::Request)] {
+        if let Some(entries) =
+            doc.pointer_mut(&format!("/components/{kind}")).and_then(Value::as_object_mut)
         {
             for (name, entry) in entries.iter_mut() {
                 walk_content(entry, name, side, visit);
             }
         }
     }
-    if let Some(parameters) = doc
-        .pointer_mut("/components/parameters")
-        .and_then(Value::as_object_mut)
+    if let Some(parameters) =
+        doc.pointer_mut("/components/parameters").and_then(Value::as_object_mut)
     {
         for (name, parameter) in parameters.iter_mut() {
             if let Some(schema) = parameter.get_mut("schema") {
@@ -960,24 +907,15 @@ fn for_each_schema(doc: &mut Value, visit: &mut SchemaVisitor<'_>) {
             continue;
         };
         for op in item.values_mut() {
-            let Some(op_id) = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
+            let Some(op_id) = op.get("operationId").and_then(Value::as_str).map(str::to_owned)
             else {
                 continue;
             };
-            for parameter in op
-                .get_mut("parameters")
-                .and_then(Value::as_array_mut)
-                .into_iter()
-                .flatten()
+            for parameter in
+                op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten()
             {
-                let param = parameter
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
+                let param =
+                    parameter.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
                 if let Some(schema) = parameter.get_mut("schema") {
                     walk(schema, &format!("{op_id}.{param}"), Side::Request, visit);
                 }
@@ -991,15 +929,48 @@ fn for_each_schema(doc: &mut Value, visit: &mut SchemaVisitor<'_>) {
                 .into_iter()
                 .flat_map(|r| r.values_mut())
             {
-                walk_content(
-                    response,
-                    &format!("{op_id}.response"),
-                    Side::Response,
-                    visit,
-                );
+                walk_content(response, &format!("{op_id}.response"), Side::Response, visit);
             }
         }
     }
+}
+
+/// Component schemas a response can reach, or that nothing references (kept as responses, the
+/// lenient side).
+fn response_schemas(doc: &Value) -> BTreeSet<String> {
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    let mut roots = vec![doc.pointer("/components/responses").cloned().unwrap_or_default()];
+    let mut requests = vec![
+        doc.pointer("/components/requestBodies").cloned().unwrap_or_default(),
+        doc.pointer("/components/parameters").cloned().unwrap_or_default(),
+    ];
+    for item in doc.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+        for op in item.as_object().into_iter().flat_map(|i| i.values()) {
+            roots.extend(op.get("responses").cloned());
+            requests.extend(op.get("requestBody").cloned());
+            requests.extend(op.get("parameters").cloned());
+        }
+    }
+    let closure = |start: Vec<Value>| {
+        let mut reached = BTreeSet::new();
+        let mut pending: Vec<String> = start.iter().flat_map(schema_refs).collect();
+        while let Some(name) = pending.pop() {
+            if reached.insert(name.clone())
+                && let Some(schema) = schemas.and_then(|s| s.get(&name))
+            {
+                pending.extend(schema_refs(schema));
+            }
+        }
+        reached
+    };
+    let from_responses = closure(roots);
+    let from_requests = closure(requests);
+    schemas
+        .into_iter()
+        .flat_map(|s| s.keys())
+        .filter(|name| from_responses.contains(*name) || !from_requests.contains(*name))
+        .cloned()
+        .collect()
 }
 
 /// Walks the schemas of a body or response's `content`.
@@ -1030,19 +1001,12 @@ fn walk(schema: &mut Value, name: &str, side: Side, visit: &mut SchemaVisitor<'_
     if let Some(items) = map.get_mut("items") {
         walk(items, &format!("{name}.item"), side, visit);
     }
-    if let Some(additional) = map
-        .get_mut("additionalProperties")
-        .filter(|a| a.is_object())
-    {
+    if let Some(additional) = map.get_mut("additionalProperties").filter(|a| a.is_object()) {
         walk(additional, &format!("{name}.value"), side, visit);
     }
     for key in ["allOf", "oneOf", "anyOf"] {
-        for (i, branch) in map
-            .get_mut(key)
-            .and_then(Value::as_array_mut)
-            .into_iter()
-            .flatten()
-            .enumerate()
+        for (i, branch) in
+            map.get_mut(key).and_then(Value::as_array_mut).into_iter().flatten().enumerate()
         {
             walk(branch, &format!("{name}.{key}{i}"), side, visit);
         }
@@ -1088,17 +1052,10 @@ pub fn generate(spec: &OpenAPI, native: &[NativeType]) -> Result<proc_macro2::To
                 let alone = keep_operations(spec, |p, m| p == path && m == method);
                 let error = generate_tokens(&alone).err()?;
                 let id = op.operation_id.as_deref().unwrap_or("(no operationId)");
-                Some(format!(
-                    "operation {id} ({} {path}): {error}",
-                    method.to_uppercase()
-                ))
+                Some(format!("operation {id} ({} {path}): {error}", method.to_uppercase()))
             })
             .collect();
-        if culprits.is_empty() {
-            whole
-        } else {
-            culprits.join("\n")
-        }
+        if culprits.is_empty() { whole } else { culprits.join("\n") }
     })
 }
 
@@ -1124,24 +1081,27 @@ fn generate_tokens(
     native: &[NativeType],
 ) -> Result<proc_macro2::TokenStream, String> {
     let mut generator = Generator::new(&settings(native));
-    // progenitor asserts and unwraps on some inputs; silence the default hook so a panic becomes
-    // one readable line instead of a backtrace.
+    quietly(|| generator.generate_tokens(spec).map_err(|e| e.to_string()))
+        .map_err(|panic| format!("the generator panicked: {panic}"))?
+}
+
+/// Runs `f`, turning a panic into its message. progenitor asserts and unwraps on some inputs; the
+/// default hook is silenced meanwhile so a panic becomes one readable line instead of a backtrace.
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    // The hook is process-wide: one caller at a time (the tests call this from several threads).
+    static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = HOOK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let default_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(spec)));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
     panic::set_hook(default_hook);
-    match result {
-        Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(error)) => Err(error.to_string()),
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            Err(format!("the generator panicked: {message}"))
-        }
-    }
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned())
+    })
 }
 
 // ===== 4. finish =====
@@ -1187,11 +1147,7 @@ fn detachable_builders(file: &mut syn::File) -> Result<(), String> {
             syn::Item::Struct(s) if s.generics.lifetimes().count() == 1 => Some(s.clone()),
             _ => None,
         })
-        .filter(|s| {
-            s.fields
-                .iter()
-                .any(|f| f.ident.as_ref().is_some_and(|i| i == "client"))
-        })
+        .filter(|s| s.fields.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == "client")))
         .collect();
     for builder in builders {
         let name = &builder.ident;
@@ -1268,9 +1224,8 @@ fn default_missing_fields(types: &mut [syn::Item]) {
                 .filter(|a| a.path().is_ident("serde"))
                 .map(|a| a.meta.to_token_stream().to_string())
                 .collect();
-            let has_default = serde
-                .split(|c: char| !c.is_alphanumeric() && c != '_')
-                .any(|w| w == "default");
+            let has_default =
+                serde.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == "default");
             let syn::Type::Path(ty) = &field.ty else {
                 continue;
             };
@@ -1279,7 +1234,7 @@ fn default_missing_fields(types: &mut [syn::Item]) {
             };
             let presence_required = match last.ident.to_string().as_str() {
                 "Option" => serde.contains("deserialize_with"),
-                "Vec" | "Map" => true,
+                "Vec" | "Map" | "HashMap" | "BTreeMap" => true,
                 _ => false,
             };
             if presence_required && !has_default {

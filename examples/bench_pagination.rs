@@ -48,22 +48,13 @@ fn compare(sizes: &[u64]) -> ExitCode {
     let Ok(exe) = std::env::current_exe() else {
         return ExitCode::FAILURE;
     };
-    println!(
-        "{:>9} {:>9} {:>12} {:>14}",
-        "users", "requests", "users/s", "peak memory"
-    );
+    println!("{:>9} {:>9} {:>12} {:>14}", "users", "requests", "users/s", "peak memory");
     let mut peaks = Vec::new();
     for size in sizes {
-        let output = match Command::new(&exe)
-            .args(["--walk", &size.to_string()])
-            .output()
-        {
+        let output = match Command::new(&exe).args(["--walk", &size.to_string()]).output() {
             Ok(output) if output.status.success() => output,
             Ok(output) => {
-                eprintln!(
-                    "walk of {size} failed: {}",
-                    String::from_utf8_lossy(&output.stderr)
-                );
+                eprintln!("walk of {size} failed: {}", String::from_utf8_lossy(&output.stderr));
                 return ExitCode::FAILURE;
             }
             Err(e) => {
@@ -72,18 +63,12 @@ fn compare(sizes: &[u64]) -> ExitCode {
             }
         };
         let line = String::from_utf8_lossy(&output.stdout);
-        let fields: Vec<f64> = line
-            .split_whitespace()
-            .filter_map(|f| f.parse().ok())
-            .collect();
+        let fields: Vec<f64> = line.split_whitespace().filter_map(|f| f.parse().ok()).collect();
         let [users, requests, per_second, peak_kib] = fields[..] else {
             eprintln!("unexpected output: {line}");
             return ExitCode::FAILURE;
         };
-        println!(
-            "{users:>9} {requests:>9} {per_second:>12.0} {:>11.1} MiB",
-            peak_kib / 1024.0
-        );
+        println!("{users:>9} {requests:>9} {per_second:>12.0} {:>11.1} MiB", peak_kib / 1024.0);
         peaks.push((users, peak_kib));
     }
     if let (Some((small_users, small)), Some((large_users, large))) = (peaks.first(), peaks.last())
@@ -99,10 +84,7 @@ fn compare(sizes: &[u64]) -> ExitCode {
 
 /// Walks `users` users and prints: users, requests, users per second, peak memory in KiB.
 fn walk(users: u64) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("cannot start tokio: {e}");
@@ -112,10 +94,7 @@ fn walk(users: u64) -> ExitCode {
     runtime.block_on(async {
         let requests = Arc::new(AtomicU64::new(0));
         let server = serve(users, Arc::clone(&requests)).await;
-        let client = match Client::builder("sk_test_bench")
-            .base_url(server.url("/v1"))
-            .build()
-        {
+        let client = match Client::builder("sk_test_bench").base_url(server.url("/v1")).build() {
             Ok(client) => client,
             Err(e) => {
                 eprintln!("{e}");
@@ -141,11 +120,7 @@ fn walk(users: u64) -> ExitCode {
             return ExitCode::FAILURE;
         }
         let requests = requests.load(Ordering::Relaxed);
-        println!(
-            "{walked} {requests} {:.0} {}",
-            walked as f64 / seconds,
-            peak_memory_kib()
-        );
+        println!("{walked} {requests} {:.0} {}", walked as f64 / seconds, peak_memory_kib());
         ExitCode::SUCCESS
     })
 }
@@ -169,10 +144,9 @@ async fn serve(count: u64, requests: Arc<AtomicU64>) -> MockServer {
 fn page(request: &HttpMockRequest, count: u64) -> HttpMockResponse {
     let query = request.uri().query().unwrap_or("").to_owned();
     let param = |name: &str| {
-        query.split('&').find_map(|pair| {
-            pair.strip_prefix(name)
-                .and_then(|rest| rest.strip_prefix('='))
-        })
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
     };
     let limit: u64 = param("limit").and_then(|l| l.parse().ok()).unwrap_or(10);
     let first = match param("starting_after")

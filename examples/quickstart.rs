@@ -43,9 +43,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 "CLERK_SECRET_KEY is not set: using a local demo server at {}\n",
                 server.url("/v1")
             );
-            let client = Client::builder("sk_test_demo")
-                .base_url(server.url("/v1"))
-                .build()?;
+            let client = Client::builder("sk_test_demo").base_url(server.url("/v1")).build()?;
             full_tour(&client).await
         }
     }
@@ -71,12 +69,7 @@ async fn read_only_tour(client: &Client) -> Result<(), Box<dyn std::error::Error
         println!("  {}", describe(user));
     }
     if let Some(first) = users.first() {
-        let user = client
-            .get_user()
-            .user_id(&first.id)
-            .send()
-            .await
-            .map_err(Error::from)?;
+        let user = client.get_user().user_id(&first.id).send().await.map_err(Error::from)?;
         println!(
             "get_user {}: {} email address(es), banned: {}",
             user.id,
@@ -89,10 +82,7 @@ async fn read_only_tour(client: &Client) -> Result<(), Box<dyn std::error::Error
             .send()
             .await
             .map_err(Error::from)?;
-        println!(
-            "users_get_organization_memberships: {} organization(s)",
-            memberships.total_count
-        );
+        println!("users_get_organization_memberships: {} organization(s)", memberships.total_count);
     }
     Ok(())
 }
@@ -103,8 +93,7 @@ async fn full_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     let user = client
         .create_user()
         .body_map(|b| {
-            b.email_address(vec!["ada@example.com".to_owned()])
-                .first_name("Ada".to_owned())
+            b.email_address(vec!["ada@example.com".to_owned()]).first_name("Ada".to_owned())
         })
         .send()
         .await?;
@@ -119,11 +108,7 @@ async fn full_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         .body_map(|b| b.first_name("Augusta".to_owned()))
         .send()
         .await?;
-    step(
-        "update_user",
-        &format!("PATCH /users/{id}"),
-        describe(&user),
-    );
+    step("update_user", &format!("PATCH /users/{id}"), describe(&user));
     let user = client
         .update_user_metadata()
         .user_id(&id)
@@ -136,22 +121,15 @@ async fn full_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         format!("public_metadata = {}", json!(user.public_metadata)),
     );
 
-    let users = client
-        .get_user_list()
-        .email_address(vec!["ada@example.com".to_owned()])
-        .send()
-        .await?;
+    let users =
+        client.get_user_list().email_address(vec!["ada@example.com".to_owned()]).send().await?;
     step(
         "get_user_list",
         "GET /users?email_address=ada%40example.com",
         format!("{} user(s)", users.len()),
     );
     let count = client.get_users_count().send().await?;
-    step(
-        "get_users_count",
-        "GET /users/count",
-        format!("{} user(s)", count.total_count),
-    );
+    step("get_users_count", "GET /users/count", format!("{} user(s)", count.total_count));
 
     let user = client
         .set_user_profile_image()
@@ -164,11 +142,7 @@ async fn full_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         &format!("POST /users/{id}/profile_image"),
         format!("has_image = {}", user.has_image),
     );
-    let user = client
-        .delete_user_profile_image()
-        .user_id(&id)
-        .send()
-        .await?;
+    let user = client.delete_user_profile_image().user_id(&id).send().await?;
     step(
         "delete_user_profile_image",
         &format!("DELETE /users/{id}/profile_image"),
@@ -176,29 +150,13 @@ async fn full_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let user = client.ban_user().user_id(&id).send().await?;
-    step(
-        "ban_user",
-        &format!("POST /users/{id}/ban"),
-        format!("banned = {}", user.banned),
-    );
+    step("ban_user", &format!("POST /users/{id}/ban"), format!("banned = {}", user.banned));
     let user = client.unban_user().user_id(&id).send().await?;
-    step(
-        "unban_user",
-        &format!("POST /users/{id}/unban"),
-        format!("banned = {}", user.banned),
-    );
+    step("unban_user", &format!("POST /users/{id}/unban"), format!("banned = {}", user.banned));
     let user = client.lock_user().user_id(&id).send().await?;
-    step(
-        "lock_user",
-        &format!("POST /users/{id}/lock"),
-        format!("locked = {}", user.locked),
-    );
+    step("lock_user", &format!("POST /users/{id}/lock"), format!("locked = {}", user.locked));
     let user = client.unlock_user().user_id(&id).send().await?;
-    step(
-        "unlock_user",
-        &format!("POST /users/{id}/unlock"),
-        format!("locked = {}", user.locked),
-    );
+    step("unlock_user", &format!("POST /users/{id}/unlock"), format!("locked = {}", user.locked));
 
     let checked = client
         .verify_password()
@@ -217,48 +175,25 @@ async fn full_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         .body_map(|b| b.password("wrong".to_owned()))
         .send()
         .await;
-    step(
-        "verify_password",
-        "  (wrong password)",
-        Error::from(wrong.unwrap_err()).to_string(),
-    );
-    let totp = client
-        .verify_totp()
-        .user_id(&id)
-        .body_map(|b| b.code("123456".to_owned()))
-        .send()
-        .await?;
+    step("verify_password", "  (wrong password)", Error::from(wrong.unwrap_err()).to_string());
+    let totp =
+        client.verify_totp().user_id(&id).body_map(|b| b.code("123456".to_owned())).send().await?;
     step(
         "verify_totp",
         &format!("POST /users/{id}/verify_totp"),
-        format!(
-            "verified = {:?}, code_type = {:?}",
-            totp.verified, totp.code_type
-        ),
+        format!("verified = {:?}, code_type = {:?}", totp.verified, totp.code_type),
     );
     let mfa = client.disable_mfa().user_id(&id).send().await?;
-    step(
-        "disable_mfa",
-        &format!("DELETE /users/{id}/mfa"),
-        format!("user_id = {:?}", mfa.user_id),
-    );
+    step("disable_mfa", &format!("DELETE /users/{id}/mfa"), format!("user_id = {:?}", mfa.user_id));
 
-    let tokens = client
-        .get_o_auth_access_token()
-        .user_id(&id)
-        .provider("oauth_google")
-        .send()
-        .await?;
+    let tokens =
+        client.get_o_auth_access_token().user_id(&id).provider("oauth_google").send().await?;
     step(
         "get_o_auth_access_token",
         &format!("GET /users/{id}/oauth_access_tokens/oauth_google"),
         format!("{} token(s), scopes {:?}", tokens.len(), tokens[0].scopes),
     );
-    let memberships = client
-        .users_get_organization_memberships()
-        .user_id(&id)
-        .send()
-        .await?;
+    let memberships = client.users_get_organization_memberships().user_id(&id).send().await?;
     step(
         "users_get_organization_memberships",
         &format!("GET /users/{id}/organization_memberships"),
@@ -266,19 +201,11 @@ async fn full_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let deleted = client.delete_user().user_id(&id).send().await?;
-    step(
-        "delete_user",
-        &format!("DELETE /users/{id}"),
-        format!("deleted = {}", deleted.deleted),
-    );
+    step("delete_user", &format!("DELETE /users/{id}"), format!("deleted = {}", deleted.deleted));
     let missing = client.get_user().user_id("user_missing").send().await;
     let missing = Error::from(missing.unwrap_err());
     let trace_id = missing.trace_id().unwrap_or("-");
-    step(
-        "get_user",
-        "GET /users/user_missing",
-        format!("{missing} (trace id {trace_id})"),
-    );
+    step("get_user", "GET /users/user_missing", format!("{missing} (trace id {trace_id})"));
     Ok(())
 }
 
@@ -287,11 +214,7 @@ fn step(operation: &str, request: &str, outcome: String) {
 }
 
 fn describe(user: &types::User) -> String {
-    let email = user
-        .email_addresses
-        .first()
-        .map(|e| e.email_address.as_str())
-        .unwrap_or("-");
+    let email = user.email_addresses.first().map(|e| e.email_address.as_str()).unwrap_or("-");
     let name = [user.first_name.as_deref(), user.last_name.as_deref()]
         .into_iter()
         .flatten()
@@ -342,24 +265,9 @@ fn demo_server() -> MockServer {
         with(json!({"first_name": "Augusta", "public_metadata": {"plan": "pro"}})),
     );
     answer(GET, "/v1/users", 200, json!([user.clone()]));
-    answer(
-        GET,
-        "/v1/users/count",
-        200,
-        json!({"object": "total_count", "total_count": 1}),
-    );
-    answer(
-        POST,
-        &path("/profile_image"),
-        200,
-        with(json!({"has_image": true})),
-    );
-    answer(
-        DELETE,
-        &path("/profile_image"),
-        200,
-        with(json!({"has_image": false})),
-    );
+    answer(GET, "/v1/users/count", 200, json!({"object": "total_count", "total_count": 1}));
+    answer(POST, &path("/profile_image"), 200, with(json!({"has_image": true})));
+    answer(DELETE, &path("/profile_image"), 200, with(json!({"has_image": false})));
     answer(POST, &path("/ban"), 200, with(json!({"banned": true})));
     answer(POST, &path("/unban"), 200, with(json!({"banned": false})));
     answer(POST, &path("/lock"), 200, with(json!({"locked": true})));
@@ -374,35 +282,21 @@ fn demo_server() -> MockServer {
         when.method(POST).path(path("/verify_password")).json_body(json!({"password": "wrong"}));
         then.status(422).json_body(json!({"errors": [{"code": "incorrect_password", "message": "Password is incorrect", "long_message": "Password is incorrect. Try again, or use another method."}]}));
     });
-    answer(
-        POST,
-        &path("/verify_totp"),
-        200,
-        json!({"verified": true, "code_type": "totp"}),
-    );
+    answer(POST, &path("/verify_totp"), 200, json!({"verified": true, "code_type": "totp"}));
     answer(DELETE, &path("/mfa"), 200, json!({"user_id": id}));
     answer(
         GET,
         &path("/oauth_access_tokens/oauth_google"),
         200,
-        fixture(include_str!(
-            "../tests/fixtures/oauth_access_tokens_array.json"
-        )),
+        fixture(include_str!("../tests/fixtures/oauth_access_tokens_array.json")),
     );
     answer(
         GET,
         &path("/organization_memberships"),
         200,
-        fixture(include_str!(
-            "../tests/fixtures/organization_memberships_full.json"
-        )),
+        fixture(include_str!("../tests/fixtures/organization_memberships_full.json")),
     );
-    answer(
-        DELETE,
-        &this,
-        200,
-        json!({"object": "user", "id": id, "deleted": true}),
-    );
+    answer(DELETE, &this, 200, json!({"object": "user", "id": id, "deleted": true}));
     answer(
         GET,
         "/v1/users/user_missing",

@@ -156,10 +156,9 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, ConfigError> {
         let authorization = bearer(&self.secret_key)?;
         let base_url = parse_base_url(&self.base_url)?;
-        for (setting, value) in [
-            ("timeout", self.timeout),
-            ("connect_timeout", self.connect_timeout),
-        ] {
+        for (setting, value) in
+            [("timeout", self.timeout), ("connect_timeout", self.connect_timeout)]
+        {
             if value.is_zero() {
                 return Err(ConfigError::ZeroTimeout(setting));
             }
@@ -169,10 +168,7 @@ impl ClientBuilder {
 
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, authorization);
-        headers.insert(
-            CLERK_API_VERSION,
-            HeaderValue::from_static(Client::clerk_api_version()),
-        );
+        headers.insert(CLERK_API_VERSION, HeaderValue::from_static(Client::clerk_api_version()));
         let http = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(user_agent)
@@ -184,9 +180,7 @@ impl ClientBuilder {
             .map_err(ConfigError::HttpClient)?;
 
         let base = base_url.as_str().trim_end_matches('/');
-        let state = ClientState {
-            base_path: base_url.path().trim_end_matches('/').to_owned(),
-        };
+        let state = ClientState { base_path: base_url.path().trim_end_matches('/').to_owned() };
         Ok(Client::new_with_client(base, http, state))
     }
 }
@@ -195,7 +189,10 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("secret_key", &"<redacted>")
-            .field("base_url", &self.base_url)
+            .field(
+                "base_url",
+                &Url::parse(&self.base_url).map_or("<unparsed>".to_owned(), |u| shown(&u)),
+            )
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
@@ -230,19 +227,19 @@ fn bearer(secret_key: &str) -> Result<HeaderValue, ConfigError> {
     Ok(value)
 }
 
-/// Parses and checks the base URL.
+/// Parses and checks the base URL. Errors quote it only when it parsed, and then without user
+/// info, query or fragment: a string that is not a URL may be a secret pasted in the wrong place.
 fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw).map_err(|e| ConfigError::InvalidBaseUrl {
+        url: None,
+        reason: format!("{e} (expected something like {DEFAULT_BASE_URL})"),
+    })?;
     let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
-        url: raw.to_owned(),
+        url: Some(shown(&url)),
         reason: reason.to_owned(),
     };
-    let url = Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
     if !url.username().is_empty() || url.password().is_some() {
-        // Not echoed back in the error: the URL holds credentials.
-        return Err(ConfigError::InvalidBaseUrl {
-            url: "<redacted>".to_owned(),
-            reason: "it must not contain a user name or password".to_owned(),
-        });
+        return Err(invalid("it must not contain a user name or password"));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment"));
@@ -253,24 +250,29 @@ fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(host) => Ok(url),
-        "http" => Err(ConfigError::InsecureBaseUrl {
-            host: host.to_owned(),
-        }),
-        _ => Err(invalid(
-            "the scheme must be https (or http for a loopback host)",
-        )),
+        "http" => Err(ConfigError::InsecureBaseUrl { host: host.to_owned() }),
+        _ => Err(invalid("the scheme must be https (or http for a loopback host)")),
     }
 }
 
-/// `localhost`, `*.localhost`, `127.0.0.0/8` and `::1`.
+/// A URL as it may appear in messages: scheme, host, port and path only.
+fn shown(url: &Url) -> String {
+    let mut shown = url.clone();
+    // Both calls fail only for URLs that cannot have credentials, which is fine.
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.set_fragment(None);
+    shown.to_string()
+}
+
+/// `localhost` and loopback IP addresses (`127.0.0.0/8`, `::1`). Other names, even
+/// `*.localhost`, go through DNS, which may send them anywhere.
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     match host.parse::<IpAddr>() {
         Ok(ip) => ip.is_loopback(),
-        Err(_) => {
-            let host = host.to_ascii_lowercase();
-            host == "localhost" || host.ends_with(".localhost")
-        }
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
     }
 }
 
@@ -280,17 +282,11 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for host in [
-            "localhost",
-            "LOCALHOST",
-            "api.localhost",
-            "127.0.0.1",
-            "127.8.9.10",
-            "[::1]",
-        ] {
+        for host in ["localhost", "LOCALHOST", "127.0.0.1", "127.8.9.10", "[::1]"] {
             assert!(is_loopback(host), "{host}");
         }
-        for host in ["example.com", "10.0.0.1", "localhost.example.com", "[::2]"] {
+        for host in ["example.com", "10.0.0.1", "localhost.example.com", "evil.localhost", "[::2]"]
+        {
             assert!(!is_loopback(host), "{host}");
         }
     }

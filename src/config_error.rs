@@ -40,10 +40,11 @@ pub enum ConfigError {
     },
 
     /// The base URL cannot be used.
-    #[error("invalid base URL {url:?}: {reason}")]
+    #[error("invalid base URL{}: {reason}", url.as_ref().map(|u| format!(" {u:?}")).unwrap_or_default())]
     InvalidBaseUrl {
-        /// The URL as given (`<redacted>` if it contained credentials).
-        url: String,
+        /// The URL, if it parsed, without user info, query or fragment. A string that does not
+        /// parse is not repeated: it may be a secret pasted in the wrong place.
+        url: Option<String>,
         /// What is wrong with it.
         reason: String,
     },

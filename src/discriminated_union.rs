@@ -10,28 +10,24 @@
 
 use serde_json::Value;
 
-/// One variant of a union: the `object` value that names it, and the `strategy` values (exact, or
-/// by prefix such as `oauth_`) that identify it when `object` is absent.
+/// One variant of a union: the discriminator value that names it (Clerk's `object`), and the
+/// `strategy` values (exact, or by prefix such as `oauth_`) that identify it when that is absent.
 #[derive(Debug)]
 pub(crate) struct Kind {
-    pub(crate) object: &'static str,
+    pub(crate) value: &'static str,
     pub(crate) strategies: &'static [&'static str],
     pub(crate) prefixes: &'static [&'static str],
 }
 
-/// Picks the variant a JSON value belongs to, by its `object` or else its `strategy`; returns
-/// that variant's `object` name, or `None` when the value names no known variant.
-pub(crate) fn pick(value: &Value, kinds: &[Kind]) -> Option<&'static str> {
-    if let Some(object) = value.get("object").and_then(Value::as_str) {
-        return kinds
-            .iter()
-            .find(|kind| kind.object == object)
-            .map(|kind| kind.object);
+/// Picks the variant a JSON value belongs to, by its discriminator `field` or else its
+/// `strategy`; returns that variant's discriminator value, or `None` when the value names no
+/// known variant.
+pub(crate) fn pick(value: &Value, field: &str, kinds: &[Kind]) -> Option<&'static str> {
+    if let Some(named) = value.get(field).and_then(Value::as_str) {
+        return kinds.iter().find(|kind| kind.value == named).map(|kind| kind.value);
     }
     let strategy = value.get("strategy")?.as_str()?;
-    let exact = kinds
-        .iter()
-        .find(|kind| kind.strategies.contains(&strategy));
+    let exact = kinds.iter().find(|kind| kind.strategies.contains(&strategy));
     // NB: prefixes can nest (`oauth_` and `from_oauth_` do not, but a future `oauth_token_`
     // might), so the longest matching prefix wins.
     let by_prefix = || {
@@ -42,7 +38,7 @@ pub(crate) fn pick(value: &Value, kinds: &[Kind]) -> Option<&'static str> {
             .max_by_key(|(prefix, _)| prefix.len())
             .map(|(_, kind)| kind)
     };
-    exact.or_else(by_prefix).map(|kind| kind.object)
+    exact.or_else(by_prefix).map(|kind| kind.value)
 }
 
 /// Defines a union enum: one variant per kind, plus `Unknown(serde_json::Value)`, with serde
@@ -71,11 +67,11 @@ macro_rules! discriminated_union {
     };
     (
         $(#[$meta:meta])*
-        $name:ident {
+        $name:ident by $discriminator:ident = $field:literal {
             $(
                 $(#[$variant_meta:meta])*
                 $variant:ident($ty:ty) {
-                    object: $object:literal,
+                    value: $value:literal,
                     strategies: [$($strategy:literal),* $(,)?],
                     prefixes: [$($prefix:literal),* $(,)?] $(,)?
                 }
@@ -85,9 +81,7 @@ macro_rules! discriminated_union {
     ) => {
         $(#[$meta])*
         ///
-        /// Decoded by its `object` value, or by `strategy` when `object` is absent. A payload that
-        /// names no known variant, or does not decode as the one it names, is kept whole in
-        /// `Unknown` and serializes back unchanged.
+        #[doc = concat!("Decoded by its `", $field, "` value, or by `strategy` when that is absent. A payload that names no known variant, or does not decode as the one it names, is kept whole in `Unknown` and serializes back unchanged.")]
         #[derive(Clone, Debug, PartialEq)]
         pub enum $name {
             $($(#[$variant_meta])* $variant($ty),)*
@@ -97,14 +91,13 @@ macro_rules! discriminated_union {
         }
 
         impl $name {
-            /// The `object` value naming this kind, if known.
-            pub fn object(&self) -> ::std::option::Option<&str> {
+            #[doc = concat!("The `", $field, "` value naming this kind (for a known kind, even when the payload left it out).")]
+            pub fn $discriminator(&self) -> ::std::option::Option<&str> {
                 match self {
-                    $(Self::$variant(_) => Some($object),)*
-                    Self::Unknown(value) => value.get("object").and_then(::serde_json::Value::as_str),
+                    $(Self::$variant(_) => Some($value),)*
+                    Self::Unknown(value) => value.get($field).and_then(::serde_json::Value::as_str),
                 }
             }
-
         }
 
         $crate::discriminated_union::discriminated_union!(@accessors $name [$($variant)*] [$($accessor)*]);
@@ -122,12 +115,12 @@ macro_rules! discriminated_union {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 use $crate::discriminated_union::{Kind, pick};
                 const KINDS: &[Kind] = &[
-                    $(Kind { object: $object, strategies: &[$($strategy),*], prefixes: &[$($prefix),*] },)*
+                    $(Kind { value: $value, strategies: &[$($strategy),*], prefixes: &[$($prefix),*] },)*
                 ];
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let kind = pick(&value, KINDS);
+                let kind = pick(&value, $field, KINDS);
                 $(
-                    if kind == Some($object) {
+                    if kind == Some($value) {
                         return Ok(match <$ty as ::serde::Deserialize>::deserialize(&value) {
                             Ok(inner) => Self::$variant(inner),
                             Err(_) => Self::Unknown(value),
@@ -163,13 +156,13 @@ mod tests {
 
     discriminated_union! {
         /// A verification.
-        Verification {
+        Verification by object = "object" {
             /// By code.
-            Otp(Otp) { object: "verification_otp", strategies: ["email_code", "phone_code"], prefixes: [] },
+            Otp(Otp) { value: "verification_otp", strategies: ["email_code", "phone_code"], prefixes: [] },
             /// By provider.
-            Oauth(Oauth) { object: "verification_oauth", strategies: [], prefixes: ["oauth_"] },
+            Oauth(Oauth) { value: "verification_oauth", strategies: [], prefixes: ["oauth_"] },
             /// Imported.
-            FromOauth(Oauth) { object: "verification_from_oauth", strategies: [], prefixes: ["from_oauth_"] },
+            FromOauth(Oauth) { value: "verification_from_oauth", strategies: [], prefixes: ["from_oauth_"] },
         }
         accessors: [status, strategy]
     }
@@ -223,11 +216,7 @@ mod tests {
             decode(json!({"status": "verified", "strategy": "phone_code", "attempts": null}));
         assert_eq!(
             (known.status(), known.strategy(), known.object()),
-            (
-                Some("verified"),
-                Some("phone_code"),
-                Some("verification_otp")
-            )
+            (Some("verified"), Some("phone_code"), Some("verification_otp"))
         );
         let unknown = decode(
             json!({"object": "verification_magic", "status": "failed", "strategy": "magic"}),

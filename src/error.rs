@@ -192,11 +192,7 @@ impl fmt::Display for Error {
             Error::Config(error) => error.fmt(f),
             Error::PageRepeated => f.write_str("the server answered the same page again"),
             Error::Interrupted { error, resume } => {
-                write!(
-                    f,
-                    "listing interrupted after {} items: {error}",
-                    resume.items_yielded()
-                )
+                write!(f, "listing interrupted after {} items: {error}", resume.items_yielded())
             }
         }
     }
@@ -237,11 +233,9 @@ impl From<progenitor_client::Error<()>> for Error {
             Generated::UnexpectedResponse(response) => Error::from_response(&response),
             // Not produced: build.rs removes declared error responses, so errors arrive as
             // `UnexpectedResponse`. Kept for completeness, without a body.
-            Generated::ErrorResponse(value) => Error::Api(Box::new(ApiError::new(
-                value.status(),
-                value.headers().clone(),
-                None,
-            ))),
+            Generated::ErrorResponse(value) => {
+                Error::Api(Box::new(ApiError::new(value.status(), value.headers().clone(), None)))
+            }
             Generated::Custom(message) => Error::Hook(message),
         }
     }
@@ -256,11 +250,7 @@ impl Error {
             return Error::UnexpectedStatus(status);
         }
         let captured = response.extensions().get::<CapturedBody>();
-        Error::Api(Box::new(ApiError::new(
-            status,
-            response.headers().clone(),
-            captured,
-        )))
+        Error::Api(Box::new(ApiError::new(status, response.headers().clone(), captured)))
     }
 }
 
@@ -270,16 +260,9 @@ impl ApiError {
     fn new(status: StatusCode, headers: HeaderMap, captured: Option<&CapturedBody>) -> ApiError {
         let body = match captured {
             Some(captured) => ErrorBody::decode(captured),
-            None => ErrorBody::Text {
-                text: String::new(),
-                truncated: false,
-            },
+            None => ErrorBody::Text { text: String::new(), truncated: false },
         };
-        ApiError {
-            status,
-            headers,
-            body,
-        }
+        ApiError { status, headers, body }
     }
 
     /// The response status.
@@ -321,10 +304,7 @@ impl ApiError {
 
     /// `Retry-After` as a duration: integer seconds, or an HTTP date (zero if it has passed).
     pub fn retry_after(&self) -> Option<Duration> {
-        parse_retry_after(
-            self.headers.get(RETRY_AFTER)?.to_str().ok()?,
-            SystemTime::now(),
-        )
+        parse_retry_after(self.headers.get(RETRY_AFTER)?.to_str().ok()?, SystemTime::now())
     }
 }
 
@@ -360,12 +340,10 @@ impl ErrorBody {
             false => decode_clerk_errors(&captured.bytes),
             true => None,
         };
-        decoded
-            .map(ErrorBody::Clerk)
-            .unwrap_or_else(|| ErrorBody::Text {
-                text: String::from_utf8_lossy(&captured.bytes).into_owned(),
-                truncated: captured.truncated,
-            })
+        decoded.map(ErrorBody::Clerk).unwrap_or_else(|| ErrorBody::Text {
+            text: String::from_utf8_lossy(&captured.bytes).into_owned(),
+            truncated: captured.truncated,
+        })
     }
 }
 
@@ -380,9 +358,7 @@ fn decode_clerk_errors(bytes: &[u8]) -> Option<types::ClerkErrors> {
     for error in document.get_mut("errors")?.as_array_mut()? {
         let error = error.as_object_mut()?;
         for field in ["code", "message", "long_message"] {
-            error
-                .entry(field)
-                .or_insert_with(|| serde_json::Value::from(""));
+            error.entry(field).or_insert_with(|| serde_json::Value::from(""));
         }
     }
     serde_json::from_value(document).ok()
@@ -405,19 +381,13 @@ mod tests {
     #[test]
     fn retry_after_reads_seconds_and_dates() {
         let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-        assert_eq!(
-            parse_retry_after("120", now),
-            Some(Duration::from_secs(120))
-        );
+        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
         assert_eq!(parse_retry_after(" 3 ", now), Some(Duration::from_secs(3)));
         assert_eq!(
             parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now),
             Some(Duration::from_secs(30))
         );
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
-            Some(Duration::ZERO)
-        );
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-1", now), None);
     }
@@ -427,10 +397,6 @@ mod tests {
         fn assert_send_sync<T: Send + Sync + 'static>() {}
         assert_send_sync::<Error>();
         // The common `Ok` path should not pay for a large error.
-        assert!(
-            std::mem::size_of::<Error>() <= 48,
-            "{}",
-            std::mem::size_of::<Error>()
-        );
+        assert!(std::mem::size_of::<Error>() <= 48, "{}", std::mem::size_of::<Error>());
     }
 }

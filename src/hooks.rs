@@ -22,12 +22,8 @@ impl ClientHooks<ClientState> for Client {
         // progenitor adds `api-version: <spec version>` to every request. Clerk reads its version
         // from `Clerk-API-Version` (a default header of the client), so the duplicate goes.
         request.headers_mut().remove("api-version");
-        path::check(
-            &self.inner().base_path,
-            request.url().path(),
-            info.operation_id,
-        )
-        .map_err(progenitor_client::Error::InvalidRequest)
+        path::check(&self.inner().base_path, request.url().path(), info.operation_id)
+            .map_err(progenitor_client::Error::InvalidRequest)
     }
 
     async fn exec(
@@ -76,9 +72,6 @@ async fn capture_error_body(mut response: reqwest::Response) -> reqwest::Respons
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
-    rebuilt.extensions_mut().insert(CapturedBody {
-        bytes: body,
-        truncated,
-    });
+    rebuilt.extensions_mut().insert(CapturedBody { bytes: body, truncated });
     reqwest::Response::from(rebuilt)
 }

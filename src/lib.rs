@@ -94,8 +94,9 @@
 //! # Path parameters
 //!
 //! Ids are percent-encoded as one path segment. `""`, `"."` and `".."` would address another
-//! endpoint (`get_user("")` would list users), so they fail with [`Error::InvalidRequest`] before
-//! anything is sent.
+//! endpoint (`get_user("")` would list users), and so would an id equal to another route's
+//! segment (`get_user("count")` is the user count), so they fail with [`Error::InvalidRequest`]
+//! before anything is sent.
 //!
 //! [Clerk]: https://clerk.com
 
@@ -122,12 +123,7 @@ mod verify;
 /// The code build.rs generates from `openapi/clerk-users.yaml`.
 mod generated {
     // Lints are relaxed here only: this is progenitor's output, documented from the spec.
-    #![allow(
-        missing_docs,
-        missing_debug_implementations,
-        unreachable_pub,
-        unused_imports
-    )]
+    #![allow(missing_docs, missing_debug_implementations, unreachable_pub, unused_imports)]
     #![allow(clippy::all)]
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }

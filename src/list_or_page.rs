@@ -6,7 +6,8 @@
 //! build.rs turns such a response into a [`list_or_page!`] type that reads both.
 
 /// Defines a list type that decodes from an array or from a `{data, total_count}` page, and
-/// serializes back to the shape it came in (a page when `total_count` is set).
+/// serializes as a page when `total_count` is set and as an array otherwise (so a page that came
+/// without `total_count` goes back as an array).
 macro_rules! list_or_page {
     ($(#[$meta:meta])* $name:ident($item:ty)) => {
         $(#[$meta])*
@@ -107,15 +108,11 @@ mod tests {
 
     #[test]
     fn reads_arrays_and_pages_and_writes_them_back() {
-        for (value, total_count) in [
-            (json!([1, 2]), None),
-            (json!({"data": [1, 2], "total_count": 7}), Some(7)),
-        ] {
+        for (value, total_count) in
+            [(json!([1, 2]), None), (json!({"data": [1, 2], "total_count": 7}), Some(7))]
+        {
             let numbers: Numbers = serde_json::from_value(value.clone()).unwrap();
-            assert_eq!(
-                (numbers.data.as_slice(), numbers.total_count),
-                (&[1, 2][..], total_count)
-            );
+            assert_eq!((numbers.data.as_slice(), numbers.total_count), (&[1, 2][..], total_count));
             assert_eq!(numbers.len(), 2);
             assert_eq!(serde_json::to_value(&numbers).unwrap(), value);
         }

@@ -106,10 +106,7 @@ mod tests {
         let status: Status = serde_json::from_str(r#""verified""#).unwrap();
         assert_eq!(status, Status::Verified);
         assert!(!status.is_unknown());
-        assert_eq!(
-            serde_json::to_string(&Status::Expired).unwrap(),
-            r#""expired""#
-        );
+        assert_eq!(serde_json::to_string(&Status::Expired).unwrap(), r#""expired""#);
     }
 
     #[test]
@@ -117,10 +114,7 @@ mod tests {
         let status: Status = serde_json::from_str(r#""pending_review""#).unwrap();
         assert_eq!(status, Status::Unknown("pending_review".to_owned()));
         assert!(status.is_unknown());
-        assert_eq!(
-            serde_json::to_string(&status).unwrap(),
-            r#""pending_review""#
-        );
+        assert_eq!(serde_json::to_string(&status).unwrap(), r#""pending_review""#);
         assert_eq!(status.to_string(), "pending_review");
     }
 
@@ -139,10 +133,7 @@ mod tests {
     #[test]
     fn conversions_agree() {
         assert_eq!("expired".parse::<Status>(), Ok(Status::Expired));
-        assert_eq!(
-            Status::from("x".to_owned()),
-            Status::Unknown("x".to_owned())
-        );
+        assert_eq!(Status::from("x".to_owned()), Status::Unknown("x".to_owned()));
         assert_eq!(Status::Unknown("verified".to_owned()).as_str(), "verified");
     }
 }

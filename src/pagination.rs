@@ -245,10 +245,8 @@ impl<E: Endpoint> Paginator<E> {
 
     /// A stream of items, page after page.
     pub fn items(self) -> Items<E::Item> {
-        let items = self
-            .pages()
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten();
+        let items =
+            self.pages().map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten();
         Items(items.boxed())
     }
 
@@ -378,25 +376,17 @@ impl<E: Endpoint> Running<E> {
 
     fn token(&self) -> ResumeToken {
         let position = match self.cursor_walk {
-            true => Position::Cursor {
-                after: self.after.clone(),
-            },
+            true => Position::Cursor { after: self.after.clone() },
             false => Position::Offset {
                 next: self.next_offset,
                 recent: self.recent.iter().cloned().collect(),
             },
         };
-        ResumeToken {
-            position,
-            yielded: self.yielded,
-        }
+        ResumeToken { position, yielded: self.yielded }
     }
 
     fn interrupted(&self, error: Error) -> Error {
-        Error::Interrupted {
-            error: Box::new(error),
-            resume: Box::new(self.token()),
-        }
+        Error::Interrupted { error: Box::new(error), resume: Box::new(self.token()) }
     }
 
     /// Fetches and filters one page, and decides whether the walk goes on.
@@ -407,16 +397,8 @@ impl<E: Endpoint> Running<E> {
             None => self.page_size,
         };
         let request = match self.cursor_walk {
-            true => PageRequest {
-                limit,
-                offset: None,
-                starting_after: self.after.clone(),
-            },
-            false => PageRequest {
-                limit,
-                offset: Some(self.next_offset),
-                starting_after: None,
-            },
+            true => PageRequest { limit, offset: None, starting_after: self.after.clone() },
+            false => PageRequest { limit, offset: Some(self.next_offset), starting_after: None },
         };
         let fetched = match E::fetch(self.client.clone(), self.parameters.clone(), request).await {
             Ok(fetched) => fetched,
@@ -426,11 +408,8 @@ impl<E: Endpoint> Running<E> {
         if received == 0 {
             return None;
         }
-        let ids: Vec<String> = fetched
-            .items
-            .iter()
-            .filter_map(|i| E::id(i).map(str::to_owned))
-            .collect();
+        let ids: Vec<String> =
+            fetched.items.iter().filter_map(|i| E::id(i).map(str::to_owned)).collect();
         let recent: HashSet<&str> = self.recent.iter().flatten().map(String::as_str).collect();
         let items: Vec<E::Item> = if self.cursor_walk {
             // After a cursor nothing of the previous pages can come back: if it does, or the last
@@ -468,15 +447,9 @@ impl<E: Endpoint> Running<E> {
         self.remaining = self.remaining.map(|r| r.saturating_sub(items.len() as u64));
 
         let short = received < limit;
-        let past_total = fetched
-            .total_count
-            .is_some_and(|total| self.next_offset >= total)
-            && !self.cursor_walk;
-        let page = Page {
-            items,
-            total_count: fetched.total_count,
-            resume: self.token(),
-        };
+        let past_total =
+            fetched.total_count.is_some_and(|total| self.next_offset >= total) && !self.cursor_walk;
+        let page = Page { items, total_count: fetched.total_count, resume: self.token() };
         let next = match short || past_total || self.remaining == Some(0) {
             true => None,
             false => Some(Walk::Running(self)),
@@ -501,10 +474,7 @@ mod tests {
     #[test]
     fn resume_tokens_round_trip_through_json() {
         let token = ResumeToken {
-            position: Position::Offset {
-                next: 1000,
-                recent: vec![vec!["user_1".to_owned()]],
-            },
+            position: Position::Offset { next: 1000, recent: vec![vec!["user_1".to_owned()]] },
             yielded: 990,
         };
         let json = serde_json::to_string(&token).unwrap();

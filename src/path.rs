@@ -31,50 +31,86 @@ pub(crate) fn encode_path(segment: &str) -> String {
     utf8_percent_encode(segment, PATH_SEGMENT).to_string()
 }
 
-/// Checks that a request URL still has the shape of its operation's path template, which only a
-/// path parameter of `""`, `"."` or `".."` can break (everything else is encoded). Returns a message
-/// naming the parameter(s) otherwise.
+/// Checks that a request URL still addresses its operation's endpoint. Returns a message naming
+/// the parameter(s) otherwise.
+///
+/// Two things can make it address another one, everything else being encoded: a path parameter of
+/// `""`, `"."` or `".."` (the URL's shape breaks), and one equal to a literal segment of another
+/// route (`get_user("count")` is `GET /users/count`, the user count).
 ///
 /// `base_path` is the path of the client's base URL without a trailing slash (`/v1`).
 pub(crate) fn check(base_path: &str, url_path: &str, operation: &str) -> Result<(), String> {
     let Some(template) = template(operation) else {
-        return Err(format!(
-            "no path template is known for operation {operation}"
-        ));
+        return Err(format!("no path template is known for operation {operation}"));
     };
     let expected: Vec<&str> = template.split('/').collect();
     let actual: Vec<&str> = match url_path.strip_prefix(base_path) {
         Some(rest) => rest.split('/').collect(),
         None => Vec::new(),
     };
-    let fits = actual.len() == expected.len()
-        && expected
-            .iter()
-            .zip(&actual)
-            .all(|(want, got)| match parameter_name(want) {
-                Some(_) => !got.is_empty(),
-                None => want == got,
-            });
-    if fits {
-        return Ok(());
+    if !fits(&expected, &actual) {
+        return Err(broken_shape(operation, &expected, &actual));
     }
+    // A route with more literal segments that also fits is the one a server would pick.
+    let literals = |segments: &[&str]| segments.iter().filter(|s| !s.contains('{')).count();
+    for (_, other) in crate::generated::OPERATION_PATHS {
+        let other: Vec<&str> = other.split('/').collect();
+        if other != expected && literals(&other) > literals(&expected) && fits(&other, &actual) {
+            let (parameter, value) = expected
+                .iter()
+                .zip(&other)
+                .zip(&actual)
+                .find(|((want, theirs), _)| want.contains('{') && !theirs.contains('{'))
+                .map(|((want, _), got)| (parameter_name(want).unwrap_or(want), *got))
+                .unwrap_or(("a path parameter", ""));
+            return Err(format!(
+                "invalid path parameter for {operation}: {parameter} {value:?} would make the \
+                 request address {} instead",
+                other.join("/")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether the URL's segments fit a template's: literals equal, parameters non-empty.
+fn fits(expected: &[&str], actual: &[&str]) -> bool {
+    actual.len() == expected.len()
+        && expected.iter().zip(actual).all(|(want, got)| segment_fits(want, got))
+}
+
+/// One segment: a literal must be equal; a segment with parameters (`{id}`, `{id}.json`) must
+/// keep its literal start and end and give each parameter at least one character.
+fn segment_fits(want: &str, got: &str) -> bool {
+    let (Some(open), Some(close)) = (want.find('{'), want.rfind('}')) else {
+        return want == got;
+    };
+    let (prefix, suffix) = (&want[..open], &want[close + 1..]);
+    let literal_length = want.len()
+        - want.match_indices('{').count() * 2
+        - parameter_names(want).map(str::len).sum::<usize>();
+    got.starts_with(prefix) && got.ends_with(suffix) && got.len() > literal_length
+}
+
+/// The message for a URL whose shape no longer fits its template.
+fn broken_shape(operation: &str, expected: &[&str], actual: &[&str]) -> String {
     let mut culprits: Vec<&str> = expected
         .iter()
-        .zip(&actual)
-        .filter(|(want, got)| got.is_empty() && parameter_name(want).is_some())
-        .filter_map(|(want, _)| parameter_name(want))
+        .zip(actual)
+        .filter(|(want, got)| got.is_empty() && want.contains('{'))
+        .flat_map(|(want, _)| parameter_names(want))
         .collect();
     if culprits.is_empty() || actual.len() != expected.len() {
-        culprits = expected.iter().filter_map(|s| parameter_name(s)).collect();
+        culprits = expected.iter().flat_map(|s| parameter_names(s)).collect();
     }
     let subject = match culprits.as_slice() {
         [one] => format!("{one} must not be"),
         many => format!("none of {} may be", many.join(", ")),
     };
-    Err(format!(
+    format!(
         "invalid path parameter for {operation}: {subject} empty, \".\" or \"..\" (the request \
          would address another endpoint)"
-    ))
+    )
 }
 
 /// The path template of a generated or hand-written operation, from the table build.rs writes.
@@ -85,9 +121,14 @@ fn template(operation: &str) -> Option<&'static str> {
         .map(|(_, template)| *template)
 }
 
-/// `Some("user_id")` for a template segment `{user_id}`.
+/// `Some("user_id")` for a template segment `{user_id}` (the first parameter of the segment).
 fn parameter_name(segment: &str) -> Option<&str> {
-    segment.strip_prefix('{')?.strip_suffix('}')
+    parameter_names(segment).next()
+}
+
+/// The parameter names in a template segment: `["id"]` for `{id}.json`.
+fn parameter_names(segment: &str) -> impl Iterator<Item = &str> {
+    segment.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name))
 }
 
 #[cfg(test)]
@@ -109,17 +150,10 @@ mod tests {
         assert_eq!(check("/v1", "/v1/users/user_1", "get_user"), Ok(()));
         assert_eq!(check("", "/users/a%2Fb", "get_user"), Ok(()));
         assert_eq!(
-            check(
-                "/v1",
-                "/v1/users/u/oauth_access_tokens/google",
-                "get_o_auth_access_token"
-            ),
+            check("/v1", "/v1/users/u/oauth_access_tokens/google", "get_o_auth_access_token"),
             Ok(())
         );
-        assert_eq!(
-            check("/v1", "/v1/users/u/profile_image", "set_user_profile_image"),
-            Ok(())
-        );
+        assert_eq!(check("/v1", "/v1/users/u/profile_image", "set_user_profile_image"), Ok(()));
     }
 
     #[test]
@@ -129,23 +163,35 @@ mod tests {
             let error = check("/v1", path, "get_user").unwrap_err();
             assert!(error.contains("user_id must not be empty"), "{error}");
         }
-        let error = check(
-            "/v1",
-            "/v1/users/u/oauth_access_tokens/",
-            "get_o_auth_access_token",
-        )
-        .unwrap_err();
+        let error = check("/v1", "/v1/users/u/oauth_access_tokens/", "get_o_auth_access_token")
+            .unwrap_err();
         assert!(error.contains("provider must not be"), "{error}");
-        let error = check(
-            "/v1",
-            "/v1/oauth_access_tokens/google",
-            "get_o_auth_access_token",
-        )
-        .unwrap_err();
-        assert!(
-            error.contains("none of user_id, provider may be"),
-            "{error}"
+        let error =
+            check("/v1", "/v1/oauth_access_tokens/google", "get_o_auth_access_token").unwrap_err();
+        assert!(error.contains("none of user_id, provider may be"), "{error}");
+    }
+
+    #[test]
+    fn ids_equal_to_a_sibling_route_are_refused() {
+        let error = check("/v1", "/v1/users/count", "get_user").unwrap_err();
+        assert_eq!(
+            error,
+            "invalid path parameter for get_user: user_id \"count\" would make the request \
+             address /users/count instead"
         );
+        // The count operation itself is fine, and so are ids merely starting with the literal.
+        assert_eq!(check("/v1", "/v1/users/count", "get_users_count"), Ok(()));
+        assert_eq!(check("/v1", "/v1/users/counts", "get_user"), Ok(()));
+    }
+
+    #[test]
+    fn segments_mixing_literals_and_parameters() {
+        assert!(segment_fits("{id}.json", "u1.json"));
+        assert!(!segment_fits("{id}.json", ".json"));
+        assert!(!segment_fits("{id}.json", "u1.xml"));
+        assert!(segment_fits("v{major}.{minor}", "v1.2"));
+        assert!(!segment_fits("v{major}.{minor}", "v."));
+        assert_eq!(parameter_names("v{major}.{minor}").collect::<Vec<_>>(), ["major", "minor"]);
     }
 
     #[test]

@@ -76,9 +76,8 @@ impl<'a> SetUserProfileImage<'a> {
     where
         V: TryInto<String>,
     {
-        self.user_id = value
-            .try_into()
-            .map_err(|_| "conversion to `String` for user_id failed".to_owned());
+        self.user_id =
+            value.try_into().map_err(|_| "conversion to `String` for user_id failed".to_owned());
         self
     }
 
@@ -107,11 +106,7 @@ impl<'a> SetUserProfileImage<'a> {
     /// whatever the request or Clerk's response produced. Convert it into
     /// [`clerk_users::Error`](crate::Error) with `?`.
     pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
-        let Self {
-            client,
-            user_id,
-            file,
-        } = self;
+        let Self { client, user_id, file } = self;
         let user_id = user_id.map_err(Error::InvalidRequest)?;
         let file = file.map_err(Error::InvalidRequest)?;
         let length = file.bytes.len() as u64;
@@ -121,20 +116,14 @@ impl<'a> SetUserProfileImage<'a> {
             .map_err(|_| {
                 Error::InvalidRequest(format!("invalid content type {:?}", file.content_type))
             })?;
-        let url = format!(
-            "{}/users/{}/profile_image",
-            client.baseurl(),
-            encode_path(&user_id)
-        );
+        let url = format!("{}/users/{}/profile_image", client.baseurl(), encode_path(&user_id));
         let mut request = client
             .client()
             .post(url)
             .header(reqwest::header::ACCEPT, "application/json")
             .multipart(Form::new().part("file", part))
             .build()?;
-        let info = OperationInfo {
-            operation_id: "set_user_profile_image",
-        };
+        let info = OperationInfo { operation_id: "set_user_profile_image" };
         client.pre(&mut request, &info).await?;
         let result = client.exec(request, &info).await;
         client.post(&result, &info).await?;

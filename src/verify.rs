@@ -10,12 +10,13 @@ use crate::{Client, Error, Result};
 
 impl Client {
     /// Checks a user's password: `Ok(true)` if it is correct, `Ok(false)` if Clerk says it is not
-    /// (422).
+    /// (422 `incorrect_password`).
     ///
     /// # Errors
     ///
     /// Everything but an incorrect password: the user has no password (400), does not exist
-    /// (404), and transport or server failures.
+    /// (404), a malformed request (422 with a `form_…` code, such as an empty password), and
+    /// transport or server failures.
     ///
     /// # Examples
     ///
@@ -28,42 +29,41 @@ impl Client {
     /// ```
     pub async fn check_password(&self, user_id: &str, password: &str) -> Result<bool> {
         let body = |b: crate::types::builder::VerifyPasswordBody| b.password(password.to_owned());
-        let outcome = self
-            .verify_password()
-            .user_id(user_id)
-            .body_map(body)
-            .send()
-            .await;
+        let outcome = self.verify_password().user_id(user_id).body_map(body).send().await;
         verified(outcome.map(|response| response.verified))
     }
 
     /// Checks a TOTP code or a backup code: `Ok(true)` if it is correct, `Ok(false)` if Clerk
-    /// says it is not (422).
+    /// says it is not (422 `totp_incorrect_code` or `totp_invalid_length`).
     ///
     /// # Errors
     ///
     /// Everything but an incorrect code: TOTP is not set up for the user (400), the user does not
-    /// exist (404), and transport or server failures.
+    /// exist (404), a malformed request (422 with a `form_…` code), and transport or server
+    /// failures.
     pub async fn check_totp(&self, user_id: &str, code: &str) -> Result<bool> {
         let body = |b: crate::types::builder::VerifyTotpBody| b.code(code.to_owned());
-        let outcome = self
-            .verify_totp()
-            .user_id(user_id)
-            .body_map(body)
-            .send()
-            .await;
+        let outcome = self.verify_totp().user_id(user_id).body_map(body).send().await;
         verified(outcome.map(|response| response.verified))
     }
 }
 
-/// `verified` from a 200, `false` from a 422, the error otherwise.
+/// `verified` from a 200, `false` from a 422 that says "incorrect", the error otherwise.
 fn verified(
     outcome: std::result::Result<Option<bool>, progenitor_client::Error<()>>,
 ) -> Result<bool> {
     match outcome.map_err(Error::from) {
         // Clerk sends `{"verified": true}`; anything else is not a confirmation.
         Ok(verified) => Ok(verified == Some(true)),
-        Err(error) if error.status() == Some(StatusCode::UNPROCESSABLE_ENTITY) => Ok(false),
+        Err(error) if is_incorrect(&error) => Ok(false),
         Err(error) => Err(error),
     }
+}
+
+/// Clerk answers a wrong password or code with 422 (`incorrect_password`, `totp_incorrect_code`,
+/// `totp_invalid_length`). A 422 about the request itself (`form_param_missing` for an empty
+/// password, say) is a real error, not a "no".
+fn is_incorrect(error: &Error) -> bool {
+    error.status() == Some(StatusCode::UNPROCESSABLE_ENTITY)
+        && !error.codes().iter().any(|code| code.starts_with("form_"))
 }

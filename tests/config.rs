@@ -35,23 +35,14 @@ fn key_with_whitespace_control_or_non_ascii_characters_is_refused() {
             matches!(error, ConfigError::SecretKeyHasInvalidCharacter { at: found } if found == at),
             "{key:?}: {error:?}"
         );
-        assert!(
-            error.to_string().contains(&format!("at byte {at}")),
-            "{error}"
-        );
+        assert!(error.to_string().contains(&format!("at byte {at}")), "{error}");
     }
 }
 
 #[test]
 fn key_that_is_not_a_secret_key_is_refused() {
-    let error = build_error(
-        "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k",
-        "https://api.clerk.com/v1",
-    );
-    assert!(matches!(
-        error,
-        ConfigError::NotASecretKey { publishable: true }
-    ));
+    let error = build_error("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k", "https://api.clerk.com/v1");
+    assert!(matches!(error, ConfigError::NotASecretKey { publishable: true }));
     assert_eq!(
         error.to_string(),
         "the secret key must start with `sk_` (this is a publishable key, which cannot call the \
@@ -59,93 +50,85 @@ fn key_that_is_not_a_secret_key_is_refused() {
     );
     for key in ["rk_test_abc", "sk_", "SK_TEST_ABC"] {
         let error = build_error(key, "https://api.clerk.com/v1");
+        assert!(matches!(error, ConfigError::NotASecretKey { publishable: false }), "{key}");
+    }
+}
+
+#[test]
+fn unparsable_base_url_is_refused_without_repeating_it() {
+    let error = build_error(SECRET_KEY, "api.clerk.com/v1");
+    let ConfigError::InvalidBaseUrl { url, reason } = &error else { panic!("{error:?}") };
+    assert_eq!(url, &None);
+    assert_eq!(
+        reason,
+        "relative URL without a base (expected something like https://api.clerk.com/v1)"
+    );
+    assert_eq!(
+        error.to_string(),
+        "invalid base URL: relative URL without a base (expected something like https://api.clerk.com/v1)"
+    );
+    for bad in
+        ["ftp://api.clerk.com/v1", "https://api.clerk.com/v1?x=1", "https://api.clerk.com/v1#top"]
+    {
+        let error = build_error(SECRET_KEY, bad);
+        assert!(matches!(&error, ConfigError::InvalidBaseUrl { url: Some(_), .. }), "{bad}");
         assert!(
-            matches!(error, ConfigError::NotASecretKey { publishable: false }),
-            "{key}"
+            !error.to_string().contains("x=1") && !error.to_string().contains("#top"),
+            "{error}"
         );
     }
 }
 
 #[test]
-fn unparsable_base_url_is_refused() {
-    let error = build_error(SECRET_KEY, "api.clerk.com/v1");
-    let ConfigError::InvalidBaseUrl { url, reason } = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(url, "api.clerk.com/v1");
-    assert_eq!(reason, "relative URL without a base");
-    for bad in [
-        "ftp://api.clerk.com/v1",
-        "https://api.clerk.com/v1?x=1",
-        "https://api.clerk.com/v1#top",
-    ] {
-        assert!(
-            matches!(
-                build_error(SECRET_KEY, bad),
-                ConfigError::InvalidBaseUrl { .. }
-            ),
-            "{bad}"
-        );
-    }
+fn a_key_passed_as_the_base_url_is_not_repeated() {
+    // Arguments swapped: the key lands in base_url.
+    let error = Client::builder("sk_test_other").base_url(SECRET_KEY).build().unwrap_err();
+    let secret = &SECRET_KEY["sk_test_".len()..];
+    assert!(!error.to_string().contains(secret), "{error}");
+    assert!(!format!("{error:?}").contains(secret), "{error:?}");
 }
 
 #[test]
 fn base_url_with_credentials_is_refused_without_echoing_them() {
-    let error = build_error(SECRET_KEY, "https://admin:hunter2@api.clerk.com/v1");
-    assert!(matches!(error, ConfigError::InvalidBaseUrl { .. }));
-    assert!(!error.to_string().contains("hunter2"), "{error}");
-    assert!(!format!("{error:?}").contains("hunter2"), "{error:?}");
+    for url in [
+        "https://admin:hunter2@api.clerk.com/v1",
+        "https://admin:hunter2@/v1",
+        "http://admin:hunter2@example.com",
+    ] {
+        let error = build_error(SECRET_KEY, url);
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+        assert!(!format!("{error:?}").contains("hunter2"), "{error:?}");
+    }
+    let builder = Client::builder(SECRET_KEY).base_url("https://admin:hunter2@api.clerk.com/v1");
+    assert!(!format!("{builder:?}").contains("hunter2"), "{builder:?}");
 }
 
 #[test]
 fn plain_http_is_refused_for_remote_hosts_only() {
     let error = build_error(SECRET_KEY, "http://api.clerk.com/v1");
     assert!(matches!(&error, ConfigError::InsecureBaseUrl { host } if host == "api.clerk.com"));
-    assert!(
-        error
-            .to_string()
-            .starts_with("refusing to send the secret key over plain http")
-    );
+    assert!(error.to_string().starts_with("refusing to send the secret key over plain http"));
     assert!(matches!(
         build_error(SECRET_KEY, "http://10.0.0.7/v1"),
         ConfigError::InsecureBaseUrl { .. }
     ));
 
-    for loopback in [
-        "http://localhost:8080/v1",
-        "http://127.0.0.1:1/",
-        "http://[::1]:9/v1",
-    ] {
-        assert!(
-            Client::builder(SECRET_KEY)
-                .base_url(loopback)
-                .build()
-                .is_ok(),
-            "{loopback}"
-        );
+    for loopback in ["http://localhost:8080/v1", "http://127.0.0.1:1/", "http://[::1]:9/v1"] {
+        assert!(Client::builder(SECRET_KEY).base_url(loopback).build().is_ok(), "{loopback}");
     }
 }
 
 #[test]
 fn zero_timeouts_are_refused() {
-    let error = Client::builder(SECRET_KEY)
-        .timeout(Duration::ZERO)
-        .build()
-        .unwrap_err();
+    let error = Client::builder(SECRET_KEY).timeout(Duration::ZERO).build().unwrap_err();
     assert_eq!(error.to_string(), "timeout must be greater than zero");
-    let error = Client::builder(SECRET_KEY)
-        .connect_timeout(Duration::ZERO)
-        .build()
-        .unwrap_err();
+    let error = Client::builder(SECRET_KEY).connect_timeout(Duration::ZERO).build().unwrap_err();
     assert!(matches!(error, ConfigError::ZeroTimeout("connect_timeout")));
 }
 
 #[test]
 fn invalid_user_agent_is_refused() {
-    let error = Client::builder(SECRET_KEY)
-        .user_agent("line\nbreak")
-        .build()
-        .unwrap_err();
+    let error = Client::builder(SECRET_KEY).user_agent("line\nbreak").build().unwrap_err();
     assert!(matches!(error, ConfigError::InvalidUserAgent));
 }
 
@@ -161,10 +144,7 @@ fn debug_output_never_shows_the_key() {
     }
     assert!(builder_debug.contains("<redacted>"), "{builder_debug}");
     // The client's Debug still says useful things.
-    assert!(
-        client_debug.contains("http://127.0.0.1:9/v1"),
-        "{client_debug}"
-    );
+    assert!(client_debug.contains("http://127.0.0.1:9/v1"), "{client_debug}");
 
     // Errors built from a bad key never quote it either.
     for key in [format!("{SECRET_KEY}\n"), format!("pk{}", &SECRET_KEY[2..])] {
@@ -230,9 +210,7 @@ async fn timeout_is_applied() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/users/count");
-            then.status(200)
-                .delay(Duration::from_secs(5))
-                .json_body(serde_json::json!({}));
+            then.status(200).delay(Duration::from_secs(5)).json_body(serde_json::json!({}));
         })
         .await;
     let client = Client::builder(SECRET_KEY)

@@ -19,18 +19,14 @@ async fn serve(
     status: u16,
     name: &str,
 ) -> (MockServer, Client) {
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let text =
+        std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
             when.method(method).path(path);
-            then.status(status)
-                .header("content-type", "application/json")
-                .body(text);
+            then.status(status).header("content-type", "application/json").body(text);
         })
         .await;
     let client = client(&server);
@@ -91,11 +87,7 @@ fn assert_same_json(written: &Value, expected: &Value) {
     }
     let mut found = Vec::new();
     differences(written, expected, String::new(), &mut found);
-    assert!(
-        found.is_empty(),
-        "serialized value differs:\n{}",
-        found.join("\n")
-    );
+    assert!(found.is_empty(), "serialized value differs:\n{}", found.join("\n"));
 }
 
 // ===== users =====
@@ -110,19 +102,13 @@ async fn modern_full_user_round_trips_exactly() {
         matches!(verification, types::EmailAddressVerification::Otp(otp) if otp.attempts == Some(1))
     );
     let admin = user.email_addresses[1].verification.as_ref().unwrap();
-    assert!(
-        matches!(admin, types::EmailAddressVerification::Admin(_)),
-        "{admin:?}"
-    );
+    assert!(matches!(admin, types::EmailAddressVerification::Admin(_)), "{admin:?}");
     assert_eq!(admin.strategy(), Some("admin"));
     assert!(matches!(
         user.web3_wallets[0].verification,
         Some(types::Web3WalletVerification::Web3(_))
     ));
-    assert!(matches!(
-        user.passkeys[0].verification,
-        Some(types::PasskeyVerification::Passkey(_))
-    ));
+    assert!(matches!(user.passkeys[0].verification, Some(types::PasskeyVerification::Passkey(_))));
     assert!(matches!(
         user.saml_accounts[0].verification,
         Some(types::SamlAccountVerification::Saml(_))
@@ -131,19 +117,13 @@ async fn modern_full_user_round_trips_exactly() {
         user.enterprise_accounts[0].verification,
         Some(types::EnterpriseAccountVerification::Oauth(_))
     ));
-    assert_eq!(
-        user.scim.as_ref().map(|s| s.directory_id.as_str()),
-        Some("dir_2lmzqY8")
-    );
+    assert_eq!(user.scim.as_ref().map(|s| s.directory_id.as_str()), Some("dir_2lmzqY8"));
     // Metadata three levels deep, in Clerk's key order, byte for byte.
     assert_eq!(
         serde_json::to_string(&user.public_metadata).unwrap(),
         r#"{"plan":"pro","limits":{"seats":{"max":25,"used":3}}}"#
     );
-    assert_same_json(
-        &serde_json::to_value(&user).unwrap(),
-        &fixture("user_full.json"),
-    );
+    assert_same_json(&serde_json::to_value(&user).unwrap(), &fixture("user_full.json"));
 }
 
 #[tokio::test]
@@ -153,11 +133,7 @@ async fn fields_clerk_adds_later_are_accepted() {
     assert_eq!(user.id, USER_ID);
     assert_eq!(user.email_addresses[0].email_address, "ada@example.com");
     assert_eq!(
-        user.enterprise_accounts[0]
-            .enterprise_connection
-            .as_ref()
-            .unwrap()
-            .name,
+        user.enterprise_accounts[0].enterprise_connection.as_ref().unwrap().name,
         "Analytical Entra ID"
     );
     // Everything the types know is written back as sent; the new fields are not known.
@@ -185,10 +161,7 @@ async fn fields_clerk_adds_later_are_accepted() {
 async fn unknown_enum_values_are_kept_and_written_back() {
     let user = get_user("user_unknown_enums.json").await;
 
-    assert_eq!(
-        user.object,
-        types::UserObject::Unknown("user_v2".to_owned())
-    );
+    assert_eq!(user.object, types::UserObject::Unknown("user_v2".to_owned()));
     let Some(types::EmailAddressVerification::Otp(otp)) = &user.email_addresses[0].verification
     else {
         panic!(
@@ -196,25 +169,14 @@ async fn unknown_enum_values_are_kept_and_written_back() {
             user.email_addresses[0].verification
         );
     };
-    assert_eq!(
-        otp.status,
-        types::VerificationOtpStatus::Unknown("pending_review".to_owned())
-    );
+    assert_eq!(otp.status, types::VerificationOtpStatus::Unknown("pending_review".to_owned()));
     assert_eq!(otp.strategy.as_str(), "email_code_v2");
     assert_eq!(
-        user.phone_numbers[0]
-            .verification
-            .as_ref()
-            .unwrap()
-            .strategy(),
+        user.phone_numbers[0].verification.as_ref().unwrap().strategy(),
         Some("whatsapp_code")
     );
     assert_eq!(
-        user.web3_wallets[0]
-            .verification
-            .as_ref()
-            .unwrap()
-            .strategy(),
+        user.web3_wallets[0].verification.as_ref().unwrap().strategy(),
         Some("web3_phantom_signature")
     );
     assert_eq!(user.external_accounts[0].object.as_str(), "github_account");
@@ -222,18 +184,8 @@ async fn unknown_enum_values_are_kept_and_written_back() {
         user.enterprise_accounts[0].protocol,
         Some(types::EnterpriseAccountProtocol::Unknown("oidc".to_owned()))
     );
-    assert_eq!(
-        user.saml_accounts[0]
-            .verification
-            .as_ref()
-            .unwrap()
-            .status(),
-        Some("quarantined")
-    );
-    assert_same_json(
-        &serde_json::to_value(&user).unwrap(),
-        &fixture("user_unknown_enums.json"),
-    );
+    assert_eq!(user.saml_accounts[0].verification.as_ref().unwrap().status(), Some("quarantined"));
+    assert_same_json(&serde_json::to_value(&user).unwrap(), &fixture("user_unknown_enums.json"));
 }
 
 #[tokio::test]
@@ -255,10 +207,7 @@ async fn unknown_or_undecodable_verifications_do_not_fail_the_user() {
     // `expire_at: null` does not fit the OAuth verification (an integer there), so it is kept raw.
     let oauth = user.external_accounts[0].verification.as_ref().unwrap();
     assert!(
-        matches!(
-            oauth,
-            types::ExternalAccountWithVerificationVerification::Unknown(_)
-        ),
+        matches!(oauth, types::ExternalAccountWithVerificationVerification::Unknown(_)),
         "{oauth:?}"
     );
     assert_eq!(oauth.strategy(), Some("oauth_google"));
@@ -269,17 +218,10 @@ async fn unknown_or_undecodable_verifications_do_not_fail_the_user() {
 async fn provider_names_outside_the_spec_patterns_decode() {
     let user = get_user("user_custom_oauth_providers.json").await;
 
-    let links: Vec<&str> = user.email_addresses[0]
-        .linked_to
-        .iter()
-        .map(|l| l.type_.as_str())
-        .collect();
+    let links: Vec<&str> =
+        user.email_addresses[0].linked_to.iter().map(|l| l.type_.as_str()).collect();
     assert_eq!(links, ["oauth_linkedin_oidc", "oauth_custom_acme_2"]);
-    let providers: Vec<&str> = user
-        .external_accounts
-        .iter()
-        .map(|a| a.provider.as_str())
-        .collect();
+    let providers: Vec<&str> = user.external_accounts.iter().map(|a| a.provider.as_str()).collect();
     assert_eq!(providers, ["oauth_linkedin_oidc", "oauth_custom_acme_2"]);
     assert!(matches!(
         &user.external_accounts[1].verification,
@@ -302,10 +244,7 @@ async fn connections_with_both_domain_fields_keep_both() {
     let saml = user.saml_accounts[0].saml_connection.as_ref().unwrap();
     assert_eq!(saml.domain.as_deref(), Some("analytical.example"));
     assert_eq!(saml.domains, ["analytical.example", "ae.example"]);
-    let enterprise = user.enterprise_accounts[0]
-        .enterprise_connection
-        .as_ref()
-        .unwrap();
+    let enterprise = user.enterprise_accounts[0].enterprise_connection.as_ref().unwrap();
     assert_eq!(
         (enterprise.domain.as_deref(), enterprise.domains.len()),
         (Some("analytical.example"), 2)
@@ -328,11 +267,7 @@ async fn legacy_users_decode_with_empty_and_none_for_what_they_lack() {
             && user.enterprise_accounts.is_empty()
     );
     assert_eq!(
-        (
-            user.mfa_enabled_at,
-            user.last_active_at,
-            user.legal_accepted_at
-        ),
+        (user.mfa_enabled_at, user.last_active_at, user.legal_accepted_at),
         (None, None, None)
     );
     // A minimal verification, named by its strategy alone.
@@ -341,10 +276,7 @@ async fn legacy_users_decode_with_empty_and_none_for_what_they_lack() {
     else {
         panic!("{:?}", user.email_addresses[0].verification);
     };
-    assert_eq!(
-        (ticket.attempts, ticket.expire_at, ticket.object.as_ref()),
-        (None, None, None)
-    );
+    assert_eq!((ticket.attempts, ticket.expire_at, ticket.object.as_ref()), (None, None, None));
     assert!(matches!(
         user.external_accounts[0].verification,
         Some(types::ExternalAccountWithVerificationVerification::Oauth(_))
@@ -367,12 +299,7 @@ async fn legacy_users_decode_with_empty_and_none_for_what_they_lack() {
         }
         assert_eq!(&written[key], value, "{key}");
     }
-    for added in [
-        "passkeys",
-        "saml_accounts",
-        "enterprise_accounts",
-        "organization_memberships",
-    ] {
+    for added in ["passkeys", "saml_accounts", "enterprise_accounts", "organization_memberships"] {
         assert_eq!(written[added], json!([]), "{added}");
     }
     for added in [
@@ -391,15 +318,9 @@ async fn legacy_users_decode_with_empty_and_none_for_what_they_lack() {
 async fn nulls_and_empty_collections_stay_as_sent() {
     let user = get_user("user_all_nulls.json").await;
 
-    assert_eq!(
-        (user.first_name.as_deref(), user.private_metadata.as_ref()),
-        (None, None)
-    );
+    assert_eq!((user.first_name.as_deref(), user.private_metadata.as_ref()), (None, None));
     assert!(user.unsafe_metadata.is_empty());
-    assert_same_json(
-        &serde_json::to_value(&user).unwrap(),
-        &fixture("user_all_nulls.json"),
-    );
+    assert_same_json(&serde_json::to_value(&user).unwrap(), &fixture("user_all_nulls.json"));
 }
 
 #[tokio::test]
@@ -407,10 +328,7 @@ async fn banned_and_locked_users() {
     let user = get_user("user_banned_locked.json").await;
     assert!(user.banned && user.locked);
     assert_eq!(
-        (
-            user.lockout_expires_in_seconds,
-            user.verification_attempts_remaining
-        ),
+        (user.lockout_expires_in_seconds, user.verification_attempts_remaining),
         (Some(1800), Some(0))
     );
 }
@@ -443,10 +361,9 @@ async fn user_counts() {
 
 #[tokio::test]
 async fn deleted_objects() {
-    for (name, external_id) in [
-        ("deleted_user.json", None),
-        ("deleted_user_external_id.json", Some("crm-4711")),
-    ] {
+    for (name, external_id) in
+        [("deleted_user.json", None), ("deleted_user_external_id.json", Some("crm-4711"))]
+    {
         let (_server, client) = serve(DELETE, &format!("/v1/users/{USER_ID}"), 200, name).await;
         let deleted = client.delete_user().user_id(USER_ID).send().await.unwrap();
         assert!(deleted.deleted, "{name}");
@@ -491,10 +408,7 @@ async fn oauth_tokens_as_a_page() {
         .await
         .unwrap();
     assert_eq!((tokens.len(), tokens.total_count), (2, Some(5)));
-    assert_eq!(
-        (tokens[0].label.as_deref(), tokens[0].expires_at),
-        (Some("work"), None)
-    );
+    assert_eq!((tokens[0].label.as_deref(), tokens[0].expires_at), (Some("work"), None));
     assert_eq!(tokens[1].public_metadata.len(), 0);
     assert_same_json(
         &serde_json::to_value(&*tokens).unwrap(),
@@ -506,45 +420,24 @@ async fn oauth_tokens_as_a_page() {
 async fn organization_memberships_full_sparse_and_empty() {
     let path = format!("/v1/users/{USER_ID}/organization_memberships");
     let (_server, client) = serve(GET, &path, 200, "organization_memberships_full.json").await;
-    let full = client
-        .users_get_organization_memberships()
-        .user_id(USER_ID)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        full.data[0].organization.private_metadata["billing"]["seat_price"]["usd"],
-        12
-    );
+    let full = client.users_get_organization_memberships().user_id(USER_ID).send().await.unwrap();
+    assert_eq!(full.data[0].organization.private_metadata["billing"]["seat_price"]["usd"], 12);
     assert_same_json(
         &serde_json::to_value(&*full).unwrap(),
         &fixture("organization_memberships_full.json"),
     );
 
     let (_server, client) = serve(GET, &path, 200, "organization_memberships_sparse.json").await;
-    let sparse = client
-        .users_get_organization_memberships()
-        .user_id(USER_ID)
-        .send()
-        .await
-        .unwrap();
+    let sparse = client.users_get_organization_memberships().user_id(USER_ID).send().await.unwrap();
     let membership = &sparse.data[0];
     assert_eq!(
-        (
-            membership.role_name.as_deref(),
-            membership.public_user_data.as_ref()
-        ),
+        (membership.role_name.as_deref(), membership.public_user_data.as_ref()),
         (None, None)
     );
     assert_eq!(membership.organization.members_count, None);
 
     let (_server, client) = serve(GET, &path, 200, "organization_memberships_empty.json").await;
-    let empty = client
-        .users_get_organization_memberships()
-        .user_id(USER_ID)
-        .send()
-        .await
-        .unwrap();
+    let empty = client.users_get_organization_memberships().user_id(USER_ID).send().await.unwrap();
     assert_eq!((empty.data.len(), empty.total_count), (0, 0));
 }
 
@@ -557,12 +450,7 @@ async fn verification_and_mfa_responses() {
         "verify_password_ok.json",
     )
     .await;
-    assert!(
-        client
-            .check_password(USER_ID, "correct horse")
-            .await
-            .unwrap()
-    );
+    assert!(client.check_password(USER_ID, "correct horse").await.unwrap());
 
     let (_server, client) = serve(
         POST,
@@ -580,18 +468,11 @@ async fn verification_and_mfa_responses() {
         .unwrap();
     assert_eq!(
         totp.code_type,
-        Some(types::VerifyTotpResponseCodeType::Unknown(
-            "recovery_key".to_owned()
-        ))
+        Some(types::VerifyTotpResponseCodeType::Unknown("recovery_key".to_owned()))
     );
 
-    let (_server, client) = serve(
-        DELETE,
-        &format!("/v1/users/{USER_ID}/mfa"),
-        200,
-        "disable_mfa.json",
-    )
-    .await;
+    let (_server, client) =
+        serve(DELETE, &format!("/v1/users/{USER_ID}/mfa"), 200, "disable_mfa.json").await;
     let disabled = client.disable_mfa().user_id(USER_ID).send().await.unwrap();
     assert_eq!(disabled.user_id.as_deref(), Some(USER_ID));
 }
@@ -611,24 +492,15 @@ async fn error_with_trace_id_and_meta() {
     let body = error.clerk_errors().unwrap();
     assert_eq!(body.meta["request_id"], "req_88");
     assert_eq!(body.errors[0].meta["param_name"], "user_id");
-    assert_eq!(
-        body.errors[0].long_message,
-        "No user was found with id user_404"
-    );
-    assert_eq!(
-        error.to_string(),
-        "clerk returned 404 Not Found: resource_not_found: not found"
-    );
+    assert_eq!(body.errors[0].long_message, "No user was found with id user_404");
+    assert_eq!(error.to_string(), "clerk returned 404 Not Found: resource_not_found: not found");
 }
 
 #[tokio::test]
 async fn error_without_trace_id_or_meta() {
     let error = error_from("error_minimal.json", 401).await;
     assert!(error.is_unauthorized());
-    assert_eq!(
-        (error.trace_id(), error.codes()),
-        (None, vec!["authentication_invalid"])
-    );
+    assert_eq!((error.trace_id(), error.codes()), (None, vec!["authentication_invalid"]));
     assert!(error.clerk_errors().unwrap().meta.is_empty());
 }
 
@@ -637,23 +509,14 @@ async fn error_with_no_errors() {
     let error = error_from("error_empty.json", 500).await;
     assert!(error.codes().is_empty());
     assert_eq!(error.clerk_errors().map(|b| b.errors.len()), Some(0));
-    assert_eq!(
-        error.to_string(),
-        "clerk returned 500 Internal Server Error"
-    );
+    assert_eq!(error.to_string(), "clerk returned 500 Internal Server Error");
 }
 
 #[tokio::test]
 async fn error_with_several_errors() {
     let error = error_from("error_many.json", 422).await;
-    assert_eq!(
-        error.codes(),
-        ["form_password_pwned", "form_identifier_exists"]
-    );
-    assert_eq!(
-        error.clerk_errors().unwrap().errors[1].meta["param_name"],
-        "email_address"
-    );
+    assert_eq!(error.codes(), ["form_password_pwned", "form_identifier_exists"]);
+    assert_eq!(error.clerk_errors().unwrap().errors[1].meta["param_name"], "email_address");
 }
 
 #[tokio::test]
@@ -661,27 +524,17 @@ async fn error_missing_a_required_message_still_decodes() {
     let error = error_from("error_without_long_message.json", 429).await;
     assert!(error.is_rate_limited());
     let first = &error.clerk_errors().unwrap().errors[0];
-    assert_eq!(
-        (first.code.as_str(), first.long_message.as_str()),
-        ("too_many_requests", "")
-    );
+    assert_eq!((first.code.as_str(), first.long_message.as_str()), ("too_many_requests", ""));
     assert_eq!(first.meta["ResetsIn"], "12s");
 }
 
 #[tokio::test]
 async fn error_that_is_not_json_keeps_its_text() {
     let error = error_from("error_gateway.html", 502).await;
-    let Some(ErrorBody::Text {
-        text,
-        truncated: false,
-    }) = error.api_error().map(|a| a.body())
+    let Some(ErrorBody::Text { text, truncated: false }) = error.api_error().map(|a| a.body())
     else {
         panic!("{error:?}");
     };
     assert!(text.starts_with("<html><head><title>502 Bad Gateway"));
-    assert!(
-        error
-            .to_string()
-            .starts_with("clerk returned 502 Bad Gateway: <html>")
-    );
+    assert!(error.to_string().starts_with("clerk returned 502 Bad Gateway: <html>"));
 }

@@ -12,11 +12,7 @@ const USER_ID: &str = "user_2lmzqZfC0bhy5gHGVbtcB0Uuuh8";
 
 /// Checks that `error` is the document [`clerk_error`] builds, with `status` and `code`.
 fn assert_clerk_error(error: &Error, status: u16, code: &str) {
-    assert_eq!(
-        error.status().map(|s| s.as_u16()),
-        Some(status),
-        "{error:?}"
-    );
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{error:?}");
     assert_eq!(error.codes(), [code]);
     let body = error.clerk_errors().expect("a ClerkErrors body");
     let first = &body.errors[0];
@@ -26,10 +22,7 @@ fn assert_clerk_error(error: &Error, status: u16, code: &str) {
     assert_eq!(body.clerk_trace_id.as_deref(), Some("trace_7b0a1c"));
     assert_eq!(error.trace_id(), Some("trace_7b0a1c"));
     let reason = reqwest::StatusCode::from_u16(status).unwrap();
-    assert_eq!(
-        error.to_string(),
-        format!("clerk returned {reason}: {code}: {code} happened")
-    );
+    assert_eq!(error.to_string(), format!("clerk returned {reason}: {code}: {code} happened"));
 }
 
 /// One test per operation: the mock answers `$status` with a ClerkErrors body, and the error
@@ -41,9 +34,7 @@ macro_rules! declared_error {
             let server = MockServer::start_async().await;
             let mock = server
                 .mock_async(|when, then| {
-                    when.method($method)
-                        .path($path.replace("{id}", USER_ID))
-                        .clerk_headers();
+                    when.method($method).path($path.replace("{id}", USER_ID)).clerk_headers();
                     then.status($status)
                         .header("content-type", "application/json")
                         .json_body(clerk_error($code, concat!($code, " happened")));
@@ -105,9 +96,7 @@ async fn undeclared_429_decodes_and_exposes_retry_after() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/users");
-            then.status(429)
-                .header("retry-after", "7")
-                .json_body(json!({"errors": []}));
+            then.status(429).header("retry-after", "7").json_body(json!({"errors": []}));
         })
         .await;
 
@@ -131,31 +120,18 @@ async fn non_json_error_body_keeps_status_and_text() {
         })
         .await;
 
-    let error = Error::from(
-        client(&server)
-            .get_user()
-            .user_id(USER_ID)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = Error::from(client(&server).get_user().user_id(USER_ID).send().await.unwrap_err());
 
     assert_eq!(error.status(), Some(reqwest::StatusCode::BAD_GATEWAY));
     assert!(error.clerk_errors().is_none());
     let api = error.api_error().unwrap();
     assert_eq!(
         api.body(),
-        &ErrorBody::Text {
-            text: "<html>Bad gateway</html>".to_owned(),
-            truncated: false
-        }
+        &ErrorBody::Text { text: "<html>Bad gateway</html>".to_owned(), truncated: false }
     );
     // Without a body trace id, the Cloudflare ray id identifies the request.
     assert_eq!(error.trace_id(), Some("8f1e2d3c4b5a6978-FRA"));
-    assert_eq!(
-        error.to_string(),
-        "clerk returned 502 Bad Gateway: <html>Bad gateway</html>"
-    );
+    assert_eq!(error.to_string(), "clerk returned 502 Bad Gateway: <html>Bad gateway</html>");
 }
 
 #[tokio::test]
@@ -193,9 +169,7 @@ async fn undecodable_success_body_is_a_decode_error() {
 
     let error = Error::from(client(&server).get_users_count().send().await.unwrap_err());
 
-    let Error::Decode { body, .. } = &error else {
-        panic!("expected a decode error: {error:?}")
-    };
+    let Error::Decode { body, .. } = &error else { panic!("expected a decode error: {error:?}") };
     assert_eq!(&body[..], b"{\"total_count\": \"many\"}");
     assert!(std::error::Error::source(&error).is_some());
     assert_eq!(error.status(), None);
@@ -207,28 +181,20 @@ async fn redirects_are_reported_not_followed() {
     let mock = server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/users/count");
-            then.status(307)
-                .header("location", "https://elsewhere.example/v1/users/count");
+            then.status(307).header("location", "https://elsewhere.example/v1/users/count");
         })
         .await;
 
     let error = Error::from(client(&server).get_users_count().send().await.unwrap_err());
 
     mock.assert_calls_async(1).await;
-    assert!(
-        matches!(error, Error::UnexpectedStatus(s) if s.as_u16() == 307),
-        "{error:?}"
-    );
+    assert!(matches!(error, Error::UnexpectedStatus(s) if s.as_u16() == 307), "{error:?}");
 }
 
 #[tokio::test]
 async fn connection_refused_is_a_transport_error() {
     // Bind and drop a listener to get a port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let client = clerk_users::Client::builder(support::SECRET_KEY)
         .base_url(format!("http://127.0.0.1:{port}/v1"))
         .build()
@@ -265,17 +231,12 @@ async fn truncating_server(status: u16, sent: &'static str) -> String {
 #[tokio::test]
 async fn truncated_error_body_keeps_status_and_what_arrived() {
     let base_url = truncating_server(503, r#"{"errors":[{"code":"service_unava"#).await;
-    let client = clerk_users::Client::builder(support::SECRET_KEY)
-        .base_url(base_url)
-        .build()
-        .unwrap();
+    let client =
+        clerk_users::Client::builder(support::SECRET_KEY).base_url(base_url).build().unwrap();
 
     let error = Error::from(client.get_user().user_id(USER_ID).send().await.unwrap_err());
 
-    assert_eq!(
-        error.status(),
-        Some(reqwest::StatusCode::SERVICE_UNAVAILABLE)
-    );
+    assert_eq!(error.status(), Some(reqwest::StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(
         error.api_error().unwrap().body(),
         &ErrorBody::Text {
@@ -300,21 +261,12 @@ async fn call_every_operation(c: &clerk_users::Client) -> Vec<(&'static str, Res
         ("get_users_count", done(c.get_users_count().send().await)),
         ("create_user", done(c.create_user().send().await)),
         ("get_user", done(c.get_user().user_id(id).send().await)),
-        (
-            "update_user",
-            done(c.update_user().user_id(id).send().await),
-        ),
-        (
-            "delete_user",
-            done(c.delete_user().user_id(id).send().await),
-        ),
+        ("update_user", done(c.update_user().user_id(id).send().await)),
+        ("delete_user", done(c.delete_user().user_id(id).send().await)),
         ("ban_user", done(c.ban_user().user_id(id).send().await)),
         ("unban_user", done(c.unban_user().user_id(id).send().await)),
         ("lock_user", done(c.lock_user().user_id(id).send().await)),
-        (
-            "unlock_user",
-            done(c.unlock_user().user_id(id).send().await),
-        ),
+        ("unlock_user", done(c.unlock_user().user_id(id).send().await)),
         (
             "set_user_profile_image",
             done(
@@ -325,32 +277,15 @@ async fn call_every_operation(c: &clerk_users::Client) -> Vec<(&'static str, Res
                     .await,
             ),
         ),
-        (
-            "delete_user_profile_image",
-            done(c.delete_user_profile_image().user_id(id).send().await),
-        ),
-        (
-            "update_user_metadata",
-            done(c.update_user_metadata().user_id(id).send().await),
-        ),
+        ("delete_user_profile_image", done(c.delete_user_profile_image().user_id(id).send().await)),
+        ("update_user_metadata", done(c.update_user_metadata().user_id(id).send().await)),
         (
             "get_o_auth_access_token",
-            done(
-                c.get_o_auth_access_token()
-                    .user_id(id)
-                    .provider("oauth_google")
-                    .send()
-                    .await,
-            ),
+            done(c.get_o_auth_access_token().user_id(id).provider("oauth_google").send().await),
         ),
         (
             "users_get_organization_memberships",
-            done(
-                c.users_get_organization_memberships()
-                    .user_id(id)
-                    .send()
-                    .await,
-            ),
+            done(c.users_get_organization_memberships().user_id(id).send().await),
         ),
         (
             "verify_password",
@@ -364,28 +299,17 @@ async fn call_every_operation(c: &clerk_users::Client) -> Vec<(&'static str, Res
         ),
         (
             "verify_totp",
-            done(
-                c.verify_totp()
-                    .user_id(id)
-                    .body_map(|b| b.code("1".to_owned()))
-                    .send()
-                    .await,
-            ),
+            done(c.verify_totp().user_id(id).body_map(|b| b.code("1".to_owned())).send().await),
         ),
-        (
-            "disable_mfa",
-            done(c.disable_mfa().user_id(id).send().await),
-        ),
+        ("disable_mfa", done(c.disable_mfa().user_id(id).send().await)),
     ]
 }
 
 #[tokio::test]
 async fn statuses_no_operation_declares_decode_for_every_operation() {
-    for (status, code) in [
-        (429, "too_many_requests"),
-        (503, "service_unavailable"),
-        (401, "authentication_invalid"),
-    ] {
+    for (status, code) in
+        [(429, "too_many_requests"), (503, "service_unavailable"), (401, "authentication_invalid")]
+    {
         let server = MockServer::start_async().await;
         let mock = server
             .mock_async(|when, then| {
@@ -401,18 +325,32 @@ async fn statuses_no_operation_declares_decode_for_every_operation() {
         mock.assert_calls_async(18).await;
         for (operation, result) in results {
             let error = result.expect_err(operation);
-            assert_eq!(
-                error.status().map(|s| s.as_u16()),
-                Some(status),
-                "{operation}"
-            );
+            assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{operation}");
             assert_eq!(error.codes(), [code], "{operation}");
             assert_eq!(error.trace_id(), Some("trace_7b0a1c"), "{operation}");
-            assert_eq!(
-                error.retry_after(),
-                Some(std::time::Duration::from_secs(2)),
-                "{operation}"
-            );
+            assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(2)), "{operation}");
         }
+    }
+}
+
+#[tokio::test]
+async fn error_bodies_are_kept_up_to_64_kib() {
+    for (size, truncated) in [(64 * 1024, false), (64 * 1024 + 1, true), (200 * 1024, true)] {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path("/v1/users/count");
+                then.status(500).body("x".repeat(size));
+            })
+            .await;
+
+        let error = Error::from(client(&server).get_users_count().send().await.unwrap_err());
+
+        let Some(ErrorBody::Text { text, truncated: was_truncated }) =
+            error.api_error().map(|a| a.body())
+        else {
+            panic!("{error:?}");
+        };
+        assert_eq!((text.len(), *was_truncated), (size.min(64 * 1024), truncated), "{size}");
     }
 }

@@ -19,16 +19,10 @@ fn from_env_reads_key_and_optional_base_url() {
     set("CLERK_API_URL", None);
     let error = Client::from_env().unwrap_err();
     assert!(matches!(error, ConfigError::MissingSecretKey));
-    assert!(
-        error.to_string().starts_with("CLERK_SECRET_KEY is not set"),
-        "{error}"
-    );
+    assert!(error.to_string().starts_with("CLERK_SECRET_KEY is not set"), "{error}");
 
     set("CLERK_SECRET_KEY", Some(""));
-    assert!(matches!(
-        Client::from_env().unwrap_err(),
-        ConfigError::EmptySecretKey
-    ));
+    assert!(matches!(Client::from_env().unwrap_err(), ConfigError::EmptySecretKey));
 
     set("CLERK_SECRET_KEY", Some("sk_test_fromenv"));
     let client = Client::from_env().unwrap();
@@ -36,30 +30,16 @@ fn from_env_reads_key_and_optional_base_url() {
 
     // An empty CLERK_API_URL counts as unset; a set one is used, trailing slash and all.
     set("CLERK_API_URL", Some(""));
-    assert_eq!(
-        Client::from_env().unwrap().baseurl(),
-        "https://api.clerk.com/v1"
-    );
+    assert_eq!(Client::from_env().unwrap().baseurl(), "https://api.clerk.com/v1");
     set("CLERK_API_URL", Some("http://127.0.0.1:4010/v1/"));
-    assert_eq!(
-        Client::from_env().unwrap().baseurl(),
-        "http://127.0.0.1:4010/v1"
-    );
+    assert_eq!(Client::from_env().unwrap().baseurl(), "http://127.0.0.1:4010/v1");
 
     set("CLERK_API_URL", Some("http://clerk.internal.example/v1"));
-    assert!(matches!(
-        Client::from_env().unwrap_err(),
-        ConfigError::InsecureBaseUrl { .. }
-    ));
+    assert!(matches!(Client::from_env().unwrap_err(), ConfigError::InsecureBaseUrl { .. }));
 
     // The builder form allows more settings before building.
     set("CLERK_API_URL", None);
     let builder = ClientBuilder::from_env().unwrap();
     assert!(!format!("{builder:?}").contains("fromenv"));
-    assert!(
-        builder
-            .timeout(std::time::Duration::from_secs(3))
-            .build()
-            .is_ok()
-    );
+    assert!(builder.timeout(std::time::Duration::from_secs(3)).build().is_ok());
 }

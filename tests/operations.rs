@@ -43,8 +43,7 @@ async fn get_user_list_sends_every_filter_and_decodes_users() {
                      &user_id=%2Buser_1&user_id=-user_2",
                 )
                 .clerk_headers();
-            then.status(200)
-                .json_body(json!([fixture("user_full.json")]));
+            then.status(200).json_body(json!([fixture("user_full.json")]));
         })
         .await;
 
@@ -73,10 +72,7 @@ async fn get_user_list_without_filters_sends_no_query() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v1/users")
-                .exact_query("")
-                .clerk_headers();
+            when.method(GET).path("/v1/users").exact_query("").clerk_headers();
             then.status(200).json_body(json!([]));
         })
         .await;
@@ -124,10 +120,7 @@ async fn get_user_decodes_a_full_user() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/v1/users/{USER_ID}"))
-                .exact_query("")
-                .clerk_headers();
+            when.method(GET).path(format!("/v1/users/{USER_ID}")).exact_query("").clerk_headers();
             then.status(200).json_body(fixture("user_full.json"));
         })
         .await;
@@ -175,10 +168,7 @@ async fn create_user_sends_the_body_fields_that_are_set() {
                 .password("correct horse battery staple".to_owned())
                 .skip_password_checks(false)
                 .public_metadata(
-                    json!({"plan": {"name": "pro", "seats": 3}})
-                        .as_object()
-                        .unwrap()
-                        .clone(),
+                    json!({"plan": {"name": "pro", "seats": 3}}).as_object().unwrap().clone(),
                 )
         })
         .send()
@@ -290,11 +280,7 @@ async fn delete_user_profile_image_sends_a_delete() {
         })
         .await;
 
-    let result = client(&server)
-        .delete_user_profile_image()
-        .user_id(USER_ID)
-        .send()
-        .await;
+    let result = client(&server).delete_user_profile_image().user_id(USER_ID).send().await;
 
     mock.assert_async().await;
     assert_full_user(&result.unwrap());
@@ -323,10 +309,7 @@ async fn update_user_metadata_sends_the_metadata_to_merge() {
         .body_map(|body| {
             body.public_metadata(json!({"plan": "team"}).as_object().unwrap().clone())
                 .private_metadata(
-                    json!({"stripe": {"customer": {"id": "cus_Q2"}}})
-                        .as_object()
-                        .unwrap()
-                        .clone(),
+                    json!({"stripe": {"customer": {"id": "cus_Q2"}}}).as_object().unwrap().clone(),
                 )
         })
         .send()
@@ -342,13 +325,10 @@ async fn get_o_auth_access_token_sends_both_path_parameters_and_paging() {
     let mock = server
         .mock_async(|when, then| {
             when.method(GET)
-                .path(format!(
-                    "/v1/users/{USER_ID}/oauth_access_tokens/oauth_google"
-                ))
+                .path(format!("/v1/users/{USER_ID}/oauth_access_tokens/oauth_google"))
                 .exact_query("limit=20&offset=40")
                 .clerk_headers();
-            then.status(200)
-                .json_body(fixture("oauth_access_tokens_array.json"));
+            then.status(200).json_body(fixture("oauth_access_tokens_array.json"));
         })
         .await;
 
@@ -378,8 +358,7 @@ async fn users_get_organization_memberships_decodes_memberships_and_total() {
                 .path(format!("/v1/users/{USER_ID}/organization_memberships"))
                 .exact_query("limit=1&offset=2")
                 .clerk_headers();
-            then.status(200)
-                .json_body(fixture("organization_memberships_full.json"));
+            then.status(200).json_body(fixture("organization_memberships_full.json"));
         })
         .await;
 
@@ -398,12 +377,7 @@ async fn users_get_organization_memberships_decodes_memberships_and_total() {
     assert_eq!(membership.role, "org:admin");
     assert_eq!(membership.organization.slug, "analytical-engines");
     assert_eq!(
-        membership
-            .public_user_data
-            .as_ref()
-            .unwrap()
-            .identifier
-            .as_deref(),
+        membership.public_user_data.as_ref().unwrap().identifier.as_deref(),
         Some("ada@example.com")
     );
 }
@@ -443,8 +417,7 @@ async fn verify_totp_sends_the_code_and_decodes_its_type() {
                 .exact_query("")
                 .clerk_headers()
                 .json_body(json!({"code": "123456"}));
-            then.status(200)
-                .json_body(json!({"verified": true, "code_type": "backup_code"}));
+            then.status(200).json_body(json!({"verified": true, "code_type": "backup_code"}));
         })
         .await;
 
@@ -458,10 +431,7 @@ async fn verify_totp_sends_the_code_and_decodes_its_type() {
     mock.assert_async().await;
     let verified = result.unwrap();
     assert_eq!(verified.verified, Some(true));
-    assert_eq!(
-        verified.code_type,
-        Some(types::VerifyTotpResponseCodeType::BackupCode)
-    );
+    assert_eq!(verified.code_type, Some(types::VerifyTotpResponseCodeType::BackupCode));
 }
 
 #[tokio::test]

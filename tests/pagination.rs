@@ -50,19 +50,13 @@ async fn one_user() {
 async fn exactly_one_page_needs_a_second_empty_request() {
     let (list, _) = walk_all(3, 3).await;
     // The first page is full, so only an empty page can say it was the last.
-    assert_eq!(
-        list.queries(),
-        ["limit=3", "limit=3&starting_after=user_000001"]
-    );
+    assert_eq!(list.queries(), ["limit=3", "limit=3&starting_after=user_000001"]);
 }
 
 #[tokio::test]
 async fn a_page_and_one_more() {
     let (list, _) = walk_all(4, 3).await;
-    assert_eq!(
-        list.queries(),
-        ["limit=3", "limit=3&starting_after=user_000002"]
-    );
+    assert_eq!(list.queries(), ["limit=3", "limit=3&starting_after=user_000002"]);
 }
 
 #[tokio::test]
@@ -79,12 +73,7 @@ async fn many_users_take_few_requests_at_the_default_page_size() {
     );
 
     let list = ListServer::start(1234).await;
-    let users = client(&list.server)
-        .get_user_list()
-        .paginate()
-        .collect_all()
-        .await
-        .unwrap();
+    let users = client(&list.server).get_user_list().paginate().collect_all().await.unwrap();
     assert_eq!(users.len(), 1234);
     assert_eq!(list.queries().len(), 3, "the default page size is 500");
 }
@@ -133,22 +122,10 @@ async fn every_filter_is_sent_with_every_page() {
 #[tokio::test]
 async fn created_at_orderings_use_the_cursor_and_others_use_offsets() {
     for (order_by, expected) in [
-        (
-            "-created_at",
-            "limit=2&order_by=-created_at&starting_after=user_000004",
-        ),
-        (
-            "+created_at",
-            "limit=2&order_by=%2Bcreated_at&starting_after=user_000002",
-        ),
-        (
-            "created_at",
-            "limit=2&order_by=created_at&starting_after=user_000002",
-        ),
-        (
-            "+email_address",
-            "limit=2&offset=2&order_by=%2Bemail_address",
-        ),
+        ("-created_at", "limit=2&order_by=-created_at&starting_after=user_000004"),
+        ("+created_at", "limit=2&order_by=%2Bcreated_at&starting_after=user_000002"),
+        ("created_at", "limit=2&order_by=created_at&starting_after=user_000002"),
+        ("+email_address", "limit=2&offset=2&order_by=%2Bemail_address"),
     ] {
         let list = ListServer::start(5).await;
         let users = client(&list.server)
@@ -186,20 +163,11 @@ async fn insertions_during_a_newest_first_walk_yield_no_duplicates() {
     list.on_request(2, Event::Insert { count: 3 });
     list.on_request(3, Event::Insert { count: 3 });
 
-    let users = client(&list.server)
-        .get_user_list()
-        .paginate()
-        .page_size(4)
-        .collect_all()
-        .await
-        .unwrap();
+    let users =
+        client(&list.server).get_user_list().paginate().page_size(4).collect_all().await.unwrap();
 
     let walked = ids(&users);
-    assert_eq!(
-        walked.iter().collect::<HashSet<_>>().len(),
-        walked.len(),
-        "no duplicates"
-    );
+    assert_eq!(walked.iter().collect::<HashSet<_>>().len(), walked.len(), "no duplicates");
     // The cursor walk sees exactly the users that existed when it started.
     let expected: Vec<String> = (1..=10).rev().map(|n| format!("user_{n:06}")).collect();
     assert_eq!(walked, expected);
@@ -227,10 +195,7 @@ async fn insertions_during_an_offset_walk_yield_no_duplicates() {
         "no duplicates: {walked:?}"
     );
     let original: HashSet<String> = (1..=10).map(|n| format!("user_{n:06}")).collect();
-    assert!(
-        original.iter().all(|id| walked.contains(id)),
-        "every original user: {walked:?}"
-    );
+    assert!(original.iter().all(|id| walked.contains(id)), "every original user: {walked:?}");
 }
 
 #[tokio::test]
@@ -239,29 +204,15 @@ async fn an_error_on_page_three_yields_pages_one_and_two_then_the_error_and_resu
     list.on_request(3, Event::Fail);
     let client = client(&list.server);
 
-    let results: Vec<clerk_users::Result<Page<types::User>>> = client
-        .get_user_list()
-        .paginate()
-        .page_size(3)
-        .pages()
-        .collect()
-        .await;
+    let results: Vec<clerk_users::Result<Page<types::User>>> =
+        client.get_user_list().paginate().page_size(3).pages().collect().await;
 
     assert_eq!(results.len(), 3);
-    let first_two: Vec<String> = results[..2]
-        .iter()
-        .flat_map(|p| ids(&p.as_ref().unwrap().items))
-        .collect();
+    let first_two: Vec<String> =
+        results[..2].iter().flat_map(|p| ids(&p.as_ref().unwrap().items)).collect();
     assert_eq!(
         first_two,
-        [
-            "user_000010",
-            "user_000009",
-            "user_000008",
-            "user_000007",
-            "user_000006",
-            "user_000005"
-        ]
+        ["user_000010", "user_000009", "user_000008", "user_000007", "user_000006", "user_000005"]
     );
     let error = results[2].as_ref().unwrap_err();
     assert!(matches!(error, Error::Interrupted { .. }), "{error:?}");
@@ -274,27 +225,12 @@ async fn an_error_on_page_three_yields_pages_one_and_two_then_the_error_and_resu
     let token = error.resume_token().unwrap().clone();
     assert_eq!(token.items_yielded(), 6);
 
-    let rest = client
-        .get_user_list()
-        .paginate()
-        .page_size(3)
-        .resume(token)
-        .collect_all()
-        .await
-        .unwrap();
-    assert_eq!(
-        ids(&rest),
-        ["user_000004", "user_000003", "user_000002", "user_000001"]
-    );
+    let rest =
+        client.get_user_list().paginate().page_size(3).resume(token).collect_all().await.unwrap();
+    assert_eq!(ids(&rest), ["user_000004", "user_000003", "user_000002", "user_000001"]);
     let queries = list.queries();
-    assert_eq!(
-        queries[2], "limit=3&starting_after=user_000005",
-        "the failed request"
-    );
-    assert_eq!(
-        queries[3], "limit=3&starting_after=user_000005",
-        "resumed where it failed"
-    );
+    assert_eq!(queries[2], "limit=3&starting_after=user_000005", "the failed request");
+    assert_eq!(queries[3], "limit=3&starting_after=user_000005", "resumed where it failed");
 }
 
 #[tokio::test]
@@ -302,13 +238,8 @@ async fn the_items_stream_yields_good_items_then_the_error_then_ends() {
     let list = ListServer::start(5).await;
     list.on_request(2, Event::Fail);
 
-    let results: Vec<clerk_users::Result<types::User>> = client(&list.server)
-        .get_user_list()
-        .paginate()
-        .page_size(2)
-        .items()
-        .collect()
-        .await;
+    let results: Vec<clerk_users::Result<types::User>> =
+        client(&list.server).get_user_list().paginate().page_size(2).items().collect().await;
 
     assert_eq!(results.len(), 3);
     assert!(results[..2].iter().all(Result::is_ok));
@@ -319,12 +250,8 @@ async fn the_items_stream_yields_good_items_then_the_error_then_ends() {
 async fn resume_tokens_from_pages_continue_an_offset_walk_too() {
     let list = ListServer::start(7).await;
     let client = client(&list.server);
-    let mut pages = client
-        .get_user_list()
-        .order_by("+email_address")
-        .paginate()
-        .page_size(3)
-        .pages();
+    let mut pages =
+        client.get_user_list().order_by("+email_address").paginate().page_size(3).pages();
     let first = pages.try_next().await.unwrap().unwrap();
     drop(pages);
 
@@ -369,11 +296,7 @@ async fn a_server_that_repeats_itself_ends_the_walk_with_an_error() {
             "{order_by}: {:?}",
             results[1]
         );
-        assert_eq!(
-            list.queries().len(),
-            2,
-            "{order_by}: no more requests after the repeat"
-        );
+        assert_eq!(list.queries().len(), 2, "{order_by}: no more requests after the repeat");
     }
 }
 
@@ -382,13 +305,8 @@ async fn invalid_page_sizes_fail_before_any_request() {
     let list = ListServer::start(5).await;
     let client = client(&list.server);
     for size in [0, 501, 10_000] {
-        let error = client
-            .get_user_list()
-            .paginate()
-            .page_size(size)
-            .collect_all()
-            .await
-            .unwrap_err();
+        let error =
+            client.get_user_list().paginate().page_size(size).collect_all().await.unwrap_err();
         assert_eq!(
             error.to_string(),
             format!("invalid request: page size must be between 1 and 500, got {size}")
@@ -419,10 +337,7 @@ async fn max_items_caps_the_total_separately_from_page_size() {
         .unwrap();
     assert_eq!(users.len(), 10);
     // The last request asks only for what is still wanted.
-    assert_eq!(
-        list.queries().last().unwrap(),
-        "limit=2&starting_after=user_000013"
-    );
+    assert_eq!(list.queries().last().unwrap(), "limit=2&starting_after=user_000013");
     assert_eq!(list.queries().len(), 3);
 }
 
@@ -443,10 +358,7 @@ async fn total_count_uses_one_count_request_with_the_same_filters() {
     let queries = list.queries();
     // The count carries the filters but no paging or ordering, and only once.
     assert_eq!(queries[0], "count?banned=true&query=ada");
-    assert_eq!(
-        queries.iter().filter(|q| q.starts_with("count?")).count(),
-        1
-    );
+    assert_eq!(queries.iter().filter(|q| q.starts_with("count?")).count(), 1);
 }
 
 #[tokio::test]
@@ -480,8 +392,7 @@ async fn memberships_paginate_by_offset_and_report_the_total() {
                         .path(path)
                         .query_param("limit", "2")
                         .query_param("offset", offset.to_string());
-                    then.status(200)
-                        .json_body(json!({"data": data, "total_count": 5}));
+                    then.status(200).json_body(json!({"data": data, "total_count": 5}));
                 })
                 .await,
         );
@@ -495,14 +406,8 @@ async fn memberships_paginate_by_offset_and_report_the_total() {
     let pages: Vec<Page<types::OrganizationMembership>> =
         paginator.pages().try_collect().await.unwrap();
 
-    let ids: Vec<&str> = pages
-        .iter()
-        .flat_map(|p| p.items.iter().map(|m| m.id.as_str()))
-        .collect();
-    assert_eq!(
-        ids,
-        ["orgmem_1", "orgmem_2", "orgmem_3", "orgmem_4", "orgmem_5"]
-    );
+    let ids: Vec<&str> = pages.iter().flat_map(|p| p.items.iter().map(|m| m.id.as_str())).collect();
+    assert_eq!(ids, ["orgmem_1", "orgmem_2", "orgmem_3", "orgmem_4", "orgmem_5"]);
     assert!(pages.iter().all(|p| p.total_count == Some(5)));
     for mock in mocks {
         mock.assert_async().await;
@@ -544,10 +449,7 @@ async fn memberships_need_a_user_id() {
         .collect_all()
         .await
         .unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "invalid request: user_id was not initialized"
-    );
+    assert_eq!(error.to_string(), "invalid request: user_id was not initialized");
 }
 
 #[tokio::test]
@@ -566,8 +468,7 @@ async fn oauth_tokens_paginate_with_paginated_true() {
                 .query_param("paginated", "true")
                 .query_param("offset", "0")
                 .query_param("limit", "2");
-            then.status(200)
-                .json_body(json!({"data": [token(1), token(2)], "total_count": 3}));
+            then.status(200).json_body(json!({"data": [token(1), token(2)], "total_count": 3}));
         })
         .await;
     let second = server
@@ -577,8 +478,7 @@ async fn oauth_tokens_paginate_with_paginated_true() {
                 .query_param("paginated", "true")
                 .query_param("offset", "2")
                 .query_param("limit", "2");
-            then.status(200)
-                .json_body(json!({"data": [token(3)], "total_count": 3}));
+            then.status(200).json_body(json!({"data": [token(3)], "total_count": 3}));
         })
         .await;
 
@@ -590,10 +490,7 @@ async fn oauth_tokens_paginate_with_paginated_true() {
         .page_size(2);
     let tokens = paginator.collect_all().await.unwrap();
 
-    let ids: Vec<&str> = tokens
-        .iter()
-        .map(|t| t.external_account_id.as_str())
-        .collect();
+    let ids: Vec<&str> = tokens.iter().map(|t| t.external_account_id.as_str()).collect();
     assert_eq!(ids, ["eac_1", "eac_2", "eac_3"]);
     first.assert_async().await;
     second.assert_async().await;

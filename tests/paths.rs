@@ -1,11 +1,16 @@
-//! Path parameters: `""`, `"."` and `".."` are refused before anything is sent; everything else
-//! is percent-encoded as one path segment.
+//! Path parameters: `""`, `"."`, `".."` and ids equal to another route's segment are refused
+//! before anything is sent; everything else is percent-encoded as one path segment.
 
 mod support;
 
 use clerk_users::Error;
 use httpmock::prelude::*;
 use support::client;
+
+/// The error a call produced, or `None` if it succeeded.
+fn error<T>(result: Result<T, clerk_users::progenitor_client::Error<()>>) -> Error {
+    Error::from(result.err().expect("the call must fail"))
+}
 
 #[tokio::test]
 async fn dot_and_empty_path_parameters_are_refused_before_sending() {
@@ -20,76 +25,75 @@ async fn dot_and_empty_path_parameters_are_refused_before_sending() {
     let client = client(&server);
 
     for bad in ["", ".", ".."] {
-        let results = [
-            (
-                "get_user",
-                "user_id",
-                client
-                    .get_user()
-                    .user_id(bad)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(Error::from),
-            ),
+        let token = |provider: &str| {
+            client.get_o_auth_access_token().user_id("user_1").provider(provider.to_owned())
+        };
+        let image =
+            client.set_user_profile_image().user_id(bad).file(vec![1u8], "a.png", "image/png");
+        let errors = [
+            ("get_user", "user_id must not be", error(client.get_user().user_id(bad).send().await)),
             (
                 "delete_user",
-                "user_id",
-                client
-                    .delete_user()
-                    .user_id(bad)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(Error::from),
+                "user_id must not be",
+                error(client.delete_user().user_id(bad).send().await),
             ),
-            (
-                "ban_user",
-                "user_id",
-                client
-                    .ban_user()
-                    .user_id(bad)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(Error::from),
-            ),
+            ("ban_user", "user_id must not be", error(client.ban_user().user_id(bad).send().await)),
+            ("set_user_profile_image", "user_id must not be", error(image.send().await)),
+            // `..` removes the provider segment and the one before it: the shape no longer says
+            // which parameter it was.
             (
                 "get_o_auth_access_token",
-                "provider",
-                client
-                    .get_o_auth_access_token()
-                    .user_id("user_1")
-                    .provider(bad)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(Error::from),
-            ),
-            (
-                "set_user_profile_image",
-                "user_id",
-                client
-                    .set_user_profile_image()
-                    .user_id(bad)
-                    .file(vec![1u8], "a.png", "image/png")
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(Error::from),
+                if bad == ".." {
+                    "none of user_id, provider may be"
+                } else {
+                    "provider must not be"
+                },
+                error(token(bad).send().await),
             ),
         ];
-        for (operation, parameter, result) in results {
-            let error = result.unwrap_err();
+        for (operation, subject, error) in errors {
             let Error::InvalidRequest(message) = &error else {
                 panic!("{operation}({bad:?}): {error:?}")
             };
-            assert!(message.contains(operation), "{message}");
-            assert!(message.contains(parameter), "{message}");
-            assert!(message.contains(r#"empty, "." or "..""#), "{message}");
+            assert_eq!(
+                message,
+                &format!(
+                    "invalid path parameter for {operation}: {subject} empty, \".\" or \"..\" (the \
+                     request would address another endpoint)"
+                ),
+                "{bad:?}"
+            );
         }
     }
 
+    catch_all.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn ids_equal_to_another_routes_segment_are_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let catch_all = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200)
+                .json_body(serde_json::json!({"object": "total_count", "total_count": 1}));
+        })
+        .await;
+    let client = client(&server);
+
+    // `GET /users/count` is the user count, and `DELETE /users/count` is not a user either.
+    for error in [
+        error(client.get_user().user_id("count").send().await),
+        error(client.delete_user().user_id("count").send().await),
+    ] {
+        let Error::InvalidRequest(message) = &error else { panic!("{error:?}") };
+        assert!(
+            message.ends_with(
+                r#"user_id "count" would make the request address /users/count instead"#
+            ),
+            "{message}"
+        );
+    }
     catch_all.assert_calls_async(0).await;
 }
 
@@ -113,8 +117,7 @@ async fn other_values_are_encoded_as_one_segment() {
                 let expected_path = expected_path.to_owned();
                 when.method(DELETE)
                     .is_true(move |req: &HttpMockRequest| req.uri().path() == expected_path);
-                then.status(200)
-                    .json_body(serde_json::json!({"object": "user", "deleted": true}));
+                then.status(200).json_body(serde_json::json!({"object": "user", "deleted": true}));
             })
             .await;
 

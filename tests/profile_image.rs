@@ -72,12 +72,7 @@ async fn missing_or_invalid_arguments_are_refused_before_sending() {
         .await;
     let client = client(&server);
 
-    let no_file = client
-        .set_user_profile_image()
-        .user_id("user_1")
-        .send()
-        .await
-        .unwrap_err();
+    let no_file = client.set_user_profile_image().user_id("user_1").send().await.unwrap_err();
     let no_user = client
         .set_user_profile_image()
         .file(PNG.to_vec(), "a.png", "image/png")
@@ -95,10 +90,7 @@ async fn missing_or_invalid_arguments_are_refused_before_sending() {
     for (error, expected) in [
         (no_file, "invalid request: file was not initialized"),
         (no_user, "invalid request: user_id was not initialized"),
-        (
-            bad_type,
-            "invalid request: invalid content type \"not a media type\"",
-        ),
+        (bad_type, "invalid request: invalid content type \"not a media type\""),
     ] {
         assert_eq!(Error::from(error).to_string(), expected);
     }
@@ -111,10 +103,8 @@ async fn error_responses_decode_like_generated_calls() {
     server
         .mock_async(|when, then| {
             when.method(POST).path("/v1/users/user_1/profile_image");
-            then.status(413).json_body(support::clerk_error(
-                "image_too_large",
-                "image is too large",
-            ));
+            then.status(413)
+                .json_body(support::clerk_error("image_too_large", "image is too large"));
         })
         .await;
 

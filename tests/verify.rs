@@ -31,43 +31,21 @@ async fn answering(
 
 #[tokio::test]
 async fn correct_password_is_true_and_incorrect_is_false() {
-    let server = answering(
-        "verify_password",
-        json!({"password": "right"}),
-        200,
-        json!({"verified": true}),
-    )
-    .await;
-    assert!(
-        client(&server)
-            .check_password(USER_ID, "right")
-            .await
-            .unwrap()
-    );
+    let server =
+        answering("verify_password", json!({"password": "right"}), 200, json!({"verified": true}))
+            .await;
+    assert!(client(&server).check_password(USER_ID, "right").await.unwrap());
 
     let incorrect = clerk_error("incorrect_password", "Password is incorrect");
-    let server = answering(
-        "verify_password",
-        json!({"password": "wrong"}),
-        422,
-        incorrect,
-    )
-    .await;
-    assert!(
-        !client(&server)
-            .check_password(USER_ID, "wrong")
-            .await
-            .unwrap()
-    );
+    let server = answering("verify_password", json!({"password": "wrong"}), 422, incorrect).await;
+    assert!(!client(&server).check_password(USER_ID, "wrong").await.unwrap());
 }
 
 #[tokio::test]
 async fn password_failures_other_than_incorrect_are_errors() {
-    for (status, code) in [
-        (400, "no_password_set"),
-        (404, "resource_not_found"),
-        (500, "internal_clerk_error"),
-    ] {
+    for (status, code) in
+        [(400, "no_password_set"), (404, "resource_not_found"), (500, "internal_clerk_error")]
+    {
         let server = answering(
             "verify_password",
             json!({"password": "pw"}),
@@ -75,15 +53,17 @@ async fn password_failures_other_than_incorrect_are_errors() {
             clerk_error(code, "no"),
         )
         .await;
-        let error = client(&server)
-            .check_password(USER_ID, "pw")
-            .await
-            .unwrap_err();
-        assert_eq!(
-            (error.status().map(|s| s.as_u16()), error.codes()),
-            (Some(status), vec![code])
-        );
+        let error = client(&server).check_password(USER_ID, "pw").await.unwrap_err();
+        assert_eq!((error.status().map(|s| s.as_u16()), error.codes()), (Some(status), vec![code]));
     }
+}
+
+#[tokio::test]
+async fn a_malformed_request_is_an_error_not_a_no() {
+    let missing = clerk_error("form_param_missing", "password is missing");
+    let server = answering("verify_password", json!({"password": ""}), 422, missing).await;
+    let error = client(&server).check_password(USER_ID, "").await.unwrap_err();
+    assert_eq!(error.codes(), ["form_param_missing"]);
 }
 
 #[tokio::test]
@@ -112,11 +92,7 @@ async fn totp_not_enabled_is_an_error() {
 
 #[tokio::test]
 async fn transport_failures_are_errors() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let client = clerk_users::Client::builder(support::SECRET_KEY)
         .base_url(format!("http://127.0.0.1:{port}/v1"))
         .build()

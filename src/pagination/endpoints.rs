@@ -112,10 +112,7 @@ impl Endpoint for Users {
         parameters.starting_after = Ok(request.starting_after);
         async move {
             let users = parameters.with_client(&client).send().await?;
-            Ok(Fetched {
-                items: users.into_inner(),
-                total_count: None,
-            })
+            Ok(Fetched { items: users.into_inner(), total_count: None })
         }
         .boxed()
     }
@@ -186,10 +183,7 @@ impl Endpoint for OrganizationMemberships {
         parameters.offset = Ok(request.offset);
         async move {
             let page = parameters.with_client(&client).send().await?.into_inner();
-            Ok(Fetched {
-                items: page.data,
-                total_count: Some(count(page.total_count)),
-            })
+            Ok(Fetched { items: page.data, total_count: Some(count(page.total_count)) })
         }
         .boxed()
     }
@@ -202,11 +196,7 @@ impl Endpoint for OrganizationMemberships {
         client: Client,
         parameters: Self::Parameters,
     ) -> BoxFuture<'static, Result<u64>> {
-        let first = PageRequest {
-            limit: 1,
-            offset: Some(0),
-            starting_after: None,
-        };
+        let first = PageRequest { limit: 1, offset: Some(0), starting_after: None };
         Self::fetch(client, parameters, first)
             .map(|page| Ok(page?.total_count.unwrap_or(0)))
             .boxed()
@@ -239,10 +229,7 @@ impl Endpoint for OAuthAccessTokens {
         parameters.offset = Ok(request.offset);
         async move {
             let page = parameters.with_client(&client).send().await?.into_inner();
-            Ok(Fetched {
-                total_count: page.total_count.map(count),
-                items: page.data,
-            })
+            Ok(Fetched { total_count: page.total_count.map(count), items: page.data })
         }
         .boxed()
     }
@@ -255,11 +242,7 @@ impl Endpoint for OAuthAccessTokens {
         client: Client,
         parameters: Self::Parameters,
     ) -> BoxFuture<'static, Result<u64>> {
-        let first = PageRequest {
-            limit: 1,
-            offset: Some(0),
-            starting_after: None,
-        };
+        let first = PageRequest { limit: 1, offset: Some(0), starting_after: None };
         Self::fetch(client, parameters, first)
             .map(|page| Ok(page?.total_count.unwrap_or(0)))
             .boxed()

@@ -76,9 +76,7 @@ impl ListServer {
                 when.method(httpmock::Method::GET).path("/v1/users/count");
                 then.respond_with(move |request| {
                     let mut state = count_state.lock().unwrap();
-                    state
-                        .queries
-                        .push(format!("count?{}", request.uri().query().unwrap_or("")));
+                    state.queries.push(format!("count?{}", request.uri().query().unwrap_or("")));
                     json_response(
                         200,
                         &json!({"object": "total_count", "total_count": state.users.len()}),
@@ -102,11 +100,7 @@ impl ListServer {
     /// The ids of every user the server holds, newest first.
     pub fn ids(&self) -> Vec<String> {
         let state = self.state.lock().unwrap();
-        state
-            .users
-            .iter()
-            .map(|u| u["id"].as_str().unwrap().to_owned())
-            .collect()
+        state.users.iter().map(|u| u["id"].as_str().unwrap().to_owned()).collect()
     }
 }
 
@@ -116,30 +110,16 @@ impl State {
         let n = self.next_id;
         // Emails sort newest first too, so inserts land at the top of an email ordering as well.
         let email = format!("{:06}@example.com", 1_000_000 - n);
-        self.users.insert(
-            0,
-            lean_user(
-                &format!("user_{n:06}"),
-                &email,
-                1_700_000_000_000 + n as i64,
-            ),
-        );
+        self.users
+            .insert(0, lean_user(&format!("user_{n:06}"), &email, 1_700_000_000_000 + n as i64));
     }
 
     fn answer_list(&mut self, request: &HttpMockRequest) -> HttpMockResponse {
         let query = request.uri().query().unwrap_or("").to_owned();
         self.queries.push(query.clone());
-        let number = self
-            .queries
-            .iter()
-            .filter(|q| !q.starts_with("count?"))
-            .count();
-        let events: Vec<Event> = self
-            .events
-            .iter()
-            .filter(|(at, _)| *at == number)
-            .map(|(_, e)| e.clone())
-            .collect();
+        let number = self.queries.iter().filter(|q| !q.starts_with("count?")).count();
+        let events: Vec<Event> =
+            self.events.iter().filter(|(at, _)| *at == number).map(|(_, e)| e.clone()).collect();
         for event in events {
             match event {
                 Event::Insert { count } => (0..count).for_each(|_| self.add_newest()),
@@ -161,12 +141,7 @@ impl State {
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        let get = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
+        let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
         let limit: usize = get("limit").map_or(10, |l| l.parse().unwrap());
         let offset: usize = get("offset").map_or(0, |o| o.parse().unwrap());
         let mut ordered: Vec<&Value> = self.users.iter().collect();
@@ -174,26 +149,15 @@ impl State {
             "-created_at" => {}
             "+created_at" | "created_at" => ordered.reverse(),
             "+email_address" => ordered.sort_by_key(|u| {
-                u["email_addresses"][0]["email_address"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned()
+                u["email_addresses"][0]["email_address"].as_str().unwrap().to_owned()
             }),
             other => panic!("the test server does not order by {other}"),
         }
         if let Some(after) = get("starting_after") {
-            let at = ordered
-                .iter()
-                .position(|u| u["id"] == after)
-                .expect("a known cursor");
+            let at = ordered.iter().position(|u| u["id"] == after).expect("a known cursor");
             ordered.drain(..=at);
         }
-        let page: Vec<Value> = ordered
-            .into_iter()
-            .skip(offset)
-            .take(limit)
-            .cloned()
-            .collect();
+        let page: Vec<Value> = ordered.into_iter().skip(offset).take(limit).cloned().collect();
         let page = Value::Array(page);
         self.first_page.get_or_insert_with(|| page.clone());
         json_response(200, &page)

@@ -64,15 +64,10 @@ impl WhenExt for When {
     fn clerk_headers(self) -> Self {
         self.header("authorization", format!("Bearer {SECRET_KEY}"))
             .header("clerk-api-version", "2026-05-12")
-            .header(
-                "user-agent",
-                concat!("clerk-users/", env!("CARGO_PKG_VERSION")),
-            )
+            .header("user-agent", concat!("clerk-users/", env!("CARGO_PKG_VERSION")))
             .header_missing("api-version")
             .is_true(|req: &HttpMockRequest| {
-                req.headers()
-                    .keys()
-                    .all(|name| ALLOWED_HEADERS.contains(&name.as_str()))
+                req.headers().keys().all(|name| ALLOWED_HEADERS.contains(&name.as_str()))
             })
     }
 
