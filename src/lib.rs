@@ -65,6 +65,23 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Listing users
+//!
+//! `paginate()` (from the [`prelude`]) walks a whole list, keeping every filter set on the
+//! builder; see [`pagination`] for how the walk moves, ends, and resumes after an error.
+//!
+//! ```no_run
+//! use clerk_users::prelude::*;
+//! use futures::TryStreamExt;
+//!
+//! # async fn run(client: clerk_users::Client) -> clerk_users::Result<()> {
+//! let mut users = client.get_user_list().banned(false).paginate().items();
+//! while let Some(user) = users.try_next().await? {
+//!     println!("{}", user.id);
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! # Decoding what Clerk really sends
 //!
 //! Responses never fail on a field, enum value or verification kind Clerk adds later: enums are
