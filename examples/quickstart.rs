@@ -8,6 +8,8 @@
 //! Without `CLERK_SECRET_KEY` it starts a local demo server with scripted answers and calls every
 //! one of the 18 operations against it. With the key it only reads: it counts users, lists a few,
 //! and fetches one with their organization memberships.
+//!
+//! `RUST_LOG=clerk_users=debug` shows the client's tracing: a span per request and per attempt.
 
 use std::num::NonZeroU64;
 use std::process::ExitCode;
@@ -18,6 +20,11 @@ use serde_json::{Value, json};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Off unless RUST_LOG asks, e.g. RUST_LOG=clerk_users=debug.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

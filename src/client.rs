@@ -5,10 +5,13 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use std::sync::Arc;
+
+use governor::DefaultDirectRateLimiter;
 use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
-use crate::{Client, ClientInfo, ConfigError};
+use crate::{Client, ClientInfo, ConfigError, RateLimit, RetryPolicy};
 
 /// Clerk's production Backend API.
 pub const DEFAULT_BASE_URL: &str = "https://api.clerk.com/v1";
@@ -27,11 +30,25 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What a [`Client`] carries besides its HTTP client and base URL: the state its request hooks
 /// read. It is built by [`ClientBuilder::build`] and has no public constructor.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ClientState {
     /// Path of the base URL without a trailing slash (`/v1`), to check request paths against
     /// operation templates.
     pub(crate) base_path: String,
+    /// When to send a failed request again.
+    pub(crate) retry: RetryPolicy,
+    /// Paces requests; shared by every clone of the client.
+    pub(crate) limiter: Option<Arc<DefaultDirectRateLimiter>>,
+}
+
+impl fmt::Debug for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientState")
+            .field("base_path", &self.base_path)
+            .field("retry", &self.retry)
+            .field("rate_limited", &self.limiter.is_some())
+            .finish()
+    }
 }
 
 impl Client {
@@ -83,6 +100,8 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
+    retry: RetryPolicy,
+    rate_limit: Option<RateLimit>,
 }
 
 impl ClientBuilder {
@@ -93,6 +112,8 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
+            retry: RetryPolicy::default(),
+            rate_limit: None,
         }
     }
 
@@ -147,12 +168,36 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets when failed requests are sent again; see [`RetryPolicy`] for what is retried.
+    ///
+    /// Default is [`RetryPolicy::default`]: up to 5 attempts and 60 s of waiting.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> ClientBuilder {
+        self.retry = policy;
+        self
+    }
+
+    /// Sends every request once, never retrying; the same as
+    /// `retry_policy(RetryPolicy::none())`.
+    pub fn no_retries(self) -> ClientBuilder {
+        self.retry_policy(RetryPolicy::none())
+    }
+
+    /// Paces requests under a rate limit, such as [`RateLimit::production_instance`]; every
+    /// clone of the client shares it.
+    ///
+    /// Default is no limit (429s from Clerk are still retried).
+    pub fn rate_limit(mut self, limit: RateLimit) -> ClientBuilder {
+        self.rate_limit = Some(limit);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
     ///
     /// A [`ConfigError`] for a missing, malformed or non-secret key, an unusable base URL, plain
-    /// `http` to a host that is not loopback, a zero timeout, or an invalid user agent.
+    /// `http` to a host that is not loopback, a zero timeout, an invalid user agent, or an empty
+    /// rate limit.
     pub fn build(self) -> Result<Client, ConfigError> {
         let authorization = bearer(&self.secret_key)?;
         let base_url = parse_base_url(&self.base_url)?;
@@ -179,8 +224,13 @@ impl ClientBuilder {
             .build()
             .map_err(ConfigError::HttpClient)?;
 
+        let limiter = self.rate_limit.map(|limit| limit.limiter()).transpose()?;
         let base = base_url.as_str().trim_end_matches('/');
-        let state = ClientState { base_path: base_url.path().trim_end_matches('/').to_owned() };
+        let state = ClientState {
+            base_path: base_url.path().trim_end_matches('/').to_owned(),
+            retry: self.retry,
+            limiter,
+        };
         Ok(Client::new_with_client(base, http, state))
     }
 }
@@ -196,6 +246,8 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }

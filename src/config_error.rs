@@ -63,6 +63,15 @@ pub enum ConfigError {
     #[error("{0} must be greater than zero")]
     ZeroTimeout(&'static str),
 
+    /// A rate limit of zero requests, or over a zero or too short window.
+    #[error("invalid rate limit: {requests} requests per {window:?} cannot be paced")]
+    InvalidRateLimit {
+        /// The requests allowed per window.
+        requests: u32,
+        /// The window.
+        window: std::time::Duration,
+    },
+
     /// The user agent cannot be sent as an HTTP header value.
     #[error("the user agent is not a valid HTTP header value")]
     InvalidUserAgent,

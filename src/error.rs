@@ -184,6 +184,13 @@ impl fmt::Display for Error {
         match self {
             Error::Api(api) => api.fmt(f),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            // Name the timeout that fired, so it can be found and raised.
+            Error::Transport(e) if e.is_timeout() && e.is_connect() => f.write_str(
+                "timed out connecting to clerk (the client's connect_timeout, 10 s unless set)",
+            ),
+            Error::Transport(e) if e.is_timeout() => {
+                f.write_str("clerk did not answer in time (the client's timeout, 30 s unless set)")
+            }
             Error::Transport(_) => f.write_str("error sending request to clerk"),
             Error::Decode { .. } => f.write_str("error decoding clerk's response body"),
             Error::UnexpectedStatus(status) => write!(f, "unexpected response status {status}"),

@@ -2,13 +2,27 @@
 //!
 //! progenitor calls `pre` with the built request, then `exec` to send it, then `post`. Here `pre`
 //! settles the headers and refuses requests whose path a parameter bent to another endpoint, and
-//! `exec` keeps the body of every error response so [`Error`](crate::Error) can decode it.
+//! `exec` paces, sends, reads the whole response, retries what [`RetryPolicy`] allows, and traces
+//! it all. Error bodies are kept on the response so [`Error`](crate::Error) can decode them.
+//!
+//! # Tracing
+//!
+//! Each call is a `clerk.request` span (operation, method, path with ids, final status, attempts),
+//! and each attempt a `clerk.attempt` span inside it (attempt number, status, duration in ms,
+//! Clerk trace id); a retry logs its wait at `warn`. Headers (the secret key) and bodies are never
+//! recorded. Without a subscriber this costs next to nothing; with `tracing-subscriber`,
+//! `RUST_LOG=clerk_users=debug` shows it (the quickstart example sets this up).
+
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::RETRY_AFTER;
+use tracing::{Instrument, field};
 
-use crate::error::CapturedBody;
-use crate::{Client, ClientState, path};
+use crate::error::{CapturedBody, parse_retry_after};
+use crate::retry::{Outcome, is_idempotent};
+use crate::{Client, ClientState, RetryPolicy, path};
 
 /// The most of an error body kept for the error; Clerk's are a few hundred bytes.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -29,27 +43,144 @@ impl ClientHooks<ClientState> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
-        let status = response.status();
-        if status.is_client_error() || status.is_server_error() {
-            Ok(capture_error_body(response).await)
-        } else {
-            Ok(response)
-        }
+        let span = tracing::debug_span!(
+            "clerk.request",
+            operation = info.operation_id,
+            method = %request.method(),
+            path = request.url().path(),
+            status = field::Empty,
+            attempts = field::Empty,
+        );
+        self.send_with_retries(request, info).instrument(span).await
     }
 }
 
-/// Reads an error response's body (up to [`MAX_ERROR_BODY`]) and returns the response with the
-/// body attached as a [`CapturedBody`] extension. A body cut off by the connection is kept as far
-/// as it arrived, and marked truncated.
-async fn capture_error_body(mut response: reqwest::Response) -> reqwest::Response {
+impl Client {
+    /// Sends `request`, again as long as the retry policy allows, and returns the last outcome.
+    async fn send_with_retries(
+        &self,
+        mut request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let state = self.inner();
+        let policy: &RetryPolicy = &state.retry;
+        let idempotent = is_idempotent(info.operation_id, request.method());
+        let mut waited = Duration::ZERO;
+        let mut attempt = 1;
+        loop {
+            // A streaming body (the multipart upload) cannot be sent twice: no copy, no retry.
+            let copy = request.try_clone();
+            if let Some(limiter) = &state.limiter {
+                limiter.until_ready().await;
+            }
+            let span = tracing::debug_span!(
+                "clerk.attempt",
+                attempt,
+                status = field::Empty,
+                duration_ms = field::Empty,
+                trace_id = field::Empty,
+            );
+            let result = self.send_once(request).instrument(span).await;
+            let (outcome, retry_after) = match &result {
+                Ok(response) => (
+                    Outcome::Status(response.status()),
+                    response
+                        .headers()
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| parse_retry_after(v, std::time::SystemTime::now())),
+                ),
+                Err(_) => (Outcome::NoResponse, None),
+            };
+            let delay = policy.next_delay(
+                attempt,
+                outcome,
+                retry_after,
+                idempotent,
+                waited,
+                fastrand::f64(),
+            );
+            match (delay, copy) {
+                (Some(delay), Some(copy)) => {
+                    tracing::warn!(
+                        attempt,
+                        ?outcome,
+                        wait_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    waited += delay;
+                    attempt += 1;
+                    request = copy;
+                }
+                _ => {
+                    let span = tracing::Span::current();
+                    span.record("attempts", attempt);
+                    if let Ok(response) = &result {
+                        span.record("status", response.status().as_u16());
+                    }
+                    return result;
+                }
+            }
+        }
+    }
+
+    /// One attempt: sends the request and reads the whole response, so that a connection lost
+    /// in the middle of a body is a failed attempt (which may be retried) rather than a decoding
+    /// error later. The body travels on in the returned response.
+    async fn send_once(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
+        let started = Instant::now();
+        let result = match self.client().execute(request).await {
+            Ok(response) => read_whole(response).await,
+            Err(error) => Err(error),
+        };
+        let span = tracing::Span::current();
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        match &result {
+            Ok(response) => {
+                span.record("status", response.status().as_u16());
+                if !span.is_disabled()
+                    && let Some(trace_id) = trace_id(response)
+                {
+                    span.record("trace_id", trace_id.as_str());
+                }
+                tracing::debug!(status = response.status().as_u16(), "response");
+            }
+            Err(error) => tracing::debug!(%error, "no response"),
+        }
+        result
+    }
+}
+
+/// Reads a response's body and returns the response rebuilt around it. An error response keeps
+/// at most [`MAX_ERROR_BODY`] bytes, and what arrived of a body cut off, as a [`CapturedBody`]
+/// for [`Error`](crate::Error); a success body must arrive whole.
+async fn read_whole(mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
     let status = response.status();
     let version = response.version();
     let headers = std::mem::take(response.headers_mut());
+    let (body, captured) = if status.is_client_error() || status.is_server_error() {
+        let (body, truncated) = read_capped(&mut response).await;
+        let captured = CapturedBody { bytes: body.clone(), truncated };
+        (body, Some(captured))
+    } else {
+        (response.bytes().await?, None)
+    };
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    if let Some(captured) = captured {
+        rebuilt.extensions_mut().insert(captured);
+    }
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+/// Reads up to [`MAX_ERROR_BODY`] bytes; `true` when the body was longer or cut off.
+async fn read_capped(response: &mut reqwest::Response) -> (Bytes, bool) {
     let mut body = BytesMut::new();
-    let mut truncated = false;
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) if body.len() + chunk.len() <= MAX_ERROR_BODY => {
@@ -57,21 +188,19 @@ async fn capture_error_body(mut response: reqwest::Response) -> reqwest::Respons
             }
             Ok(Some(chunk)) => {
                 body.extend_from_slice(&chunk[..MAX_ERROR_BODY - body.len()]);
-                truncated = true;
-                break;
+                return (body.freeze(), true);
             }
-            Ok(None) => break,
-            Err(_) => {
-                truncated = true;
-                break;
-            }
+            Ok(None) => return (body.freeze(), false),
+            Err(_) => return (body.freeze(), true),
         }
     }
-    let body: Bytes = body.freeze();
-    let mut rebuilt = http::Response::new(body.clone());
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    rebuilt.extensions_mut().insert(CapturedBody { bytes: body, truncated });
-    reqwest::Response::from(rebuilt)
+}
+
+/// Clerk's trace id for a response: the error body's `clerk_trace_id`, else `cf-ray`.
+fn trace_id(response: &reqwest::Response) -> Option<String> {
+    let from_body = response.extensions().get::<CapturedBody>().and_then(|captured| {
+        let body: serde_json::Value = serde_json::from_slice(&captured.bytes).ok()?;
+        Some(body.get("clerk_trace_id")?.as_str()?.to_owned())
+    });
+    from_body.or_else(|| Some(response.headers().get("cf-ray")?.to_str().ok()?.to_owned()))
 }

@@ -101,6 +101,13 @@
 //! assert_eq!(verification.status(), Some("pending_review"));
 //! ```
 //!
+//! # Retries, rate limits and tracing
+//!
+//! 429s are retried after `Retry-After` for every operation; gateway errors, timeouts and lost
+//! connections only for operations safe to repeat ([`retry`] says which). A [`RateLimit`] paces a
+//! bulk job under Clerk's limit. Each call is a `tracing` span; `RUST_LOG=clerk_users=debug` with
+//! a subscriber shows them. All of it is set on the [`ClientBuilder`].
+//!
 //! # Authentication
 //!
 //! Every request carries `Authorization: Bearer <secret key>` (a sensitive header, never shown in
@@ -135,6 +142,8 @@ mod open_enum;
 pub mod pagination;
 mod path;
 mod profile_image;
+mod rate_limit;
+pub mod retry;
 mod verify;
 
 /// The code build.rs generates from `openapi/clerk-users.yaml`.
@@ -153,6 +162,8 @@ pub use pagination::{Items, Page, Pages, Paginator, ResumeToken};
 /// The runtime crate of the generated code; its `Error<()>` is what `send()` returns before `?`
 /// turns it into [`Error`].
 pub use progenitor_client;
+pub use rate_limit::RateLimit;
+pub use retry::RetryPolicy;
 
 /// Request builders, one per operation: `client.get_user()` returns a [`builder::GetUser`].
 pub mod builder {

@@ -216,6 +216,7 @@ async fn timeout_is_applied() {
     let client = Client::builder(SECRET_KEY)
         .base_url(server.url("/v1"))
         .timeout(Duration::from_millis(200))
+        .no_retries()
         .build()
         .unwrap();
 

@@ -197,6 +197,7 @@ async fn connection_refused_is_a_transport_error() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let client = clerk_users::Client::builder(support::SECRET_KEY)
         .base_url(format!("http://127.0.0.1:{port}/v1"))
+        .no_retries()
         .build()
         .unwrap();
 
@@ -231,8 +232,11 @@ async fn truncating_server(status: u16, sent: &'static str) -> String {
 #[tokio::test]
 async fn truncated_error_body_keeps_status_and_what_arrived() {
     let base_url = truncating_server(503, r#"{"errors":[{"code":"service_unava"#).await;
-    let client =
-        clerk_users::Client::builder(support::SECRET_KEY).base_url(base_url).build().unwrap();
+    let client = clerk_users::Client::builder(support::SECRET_KEY)
+        .base_url(base_url)
+        .no_retries()
+        .build()
+        .unwrap();
 
     let error = Error::from(client.get_user().user_id(USER_ID).send().await.unwrap_err());
 

@@ -22,12 +22,15 @@ const ALLOWED_HEADERS: &[&str] = &[
     "content-length",
 ];
 
-/// A client for `server`, with the test key and the `/v1` base path.
+/// A client for `server`, with the test key and the `/v1` base path. It does not retry, so each
+/// call is exactly one request (tests/retry.rs covers retries).
 pub fn client(server: &MockServer) -> Client {
-    Client::builder(SECRET_KEY)
-        .base_url(server.url(BASE_PATH))
-        .build()
-        .expect("test client configuration is valid")
+    builder(server).no_retries().build().expect("test client configuration is valid")
+}
+
+/// A builder for `server`, with the test key and the `/v1` base path, and default settings.
+pub fn builder(server: &MockServer) -> clerk_users::ClientBuilder {
+    Client::builder(SECRET_KEY).base_url(server.url(BASE_PATH))
 }
 
 /// A fixture from `tests/fixtures/`, parsed.

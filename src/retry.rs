@@ -1,0 +1,285 @@
+//! When a failed request is sent again, and after how long.
+//!
+//! **A request is repeated only when repeating it is safe.** Clerk answers 429 when an instance
+//! or a user is over its rate limit; the request was not processed, so every operation is retried,
+//! after what `Retry-After` says. Gateway errors (502, 503, 504), timeouts and connections that
+//! fail before a whole response arrived may come after Clerk did the work, so they are retried
+//! only for operations whose effect is the same when repeated: reads (`GET`), deletions
+//! (`DELETE`), and ban/unban/lock/unlock. `create_user`, `update_user`, `update_user_metadata`,
+//! `verify_password`, `verify_totp` and the profile-image upload are never retried on them
+//! (their bodies are not replayable for the upload, which is not retried at all).
+//!
+//! Waits grow exponentially from [`RetryPolicy::base_delay`] with jitter, capped at
+//! [`RetryPolicy::max_delay`]; a `Retry-After` is honoured as given. A request is sent at most
+//! [`RetryPolicy::max_attempts`] times and waits at most [`RetryPolicy::max_total_wait`] in all;
+//! then the last error is returned, with its status, `ClerkErrors` and `Retry-After`.
+//!
+//! reqwest's own `retry` module was the first choice, but in reqwest 0.13 it has no backoff and
+//! does not read `Retry-After` (its classifier decides only "again or not", immediately), so the
+//! loop lives in the request hook (`src/hooks.rs`), and this module is its pure policy.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+
+/// When to send a failed request again; set with
+/// [`ClientBuilder::retry_policy`](crate::ClientBuilder::retry_policy). See the
+/// [module docs](self) for what is retried.
+///
+/// ```
+/// use std::time::Duration;
+/// use clerk_users::RetryPolicy;
+///
+/// let patient = RetryPolicy::default().max_attempts(10).max_total_wait(Duration::from_secs(300));
+/// let client = clerk_users::Client::builder("sk_test_123").retry_policy(patient).build()?;
+/// # Ok::<(), clerk_users::ConfigError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+    max_total_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 5 attempts, waits from 500 ms doubling up to 8 s, at most 60 s of waiting in all.
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_total_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What became of one attempt, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// A response with this status.
+    Status(StatusCode),
+    /// No (whole) response: the connection failed or timed out.
+    NoResponse,
+}
+
+impl RetryPolicy {
+    /// A policy that never retries: every request is sent once.
+    pub fn none() -> Self {
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+    }
+
+    /// Sets how many times a request may be sent in all, the first included (at least 1).
+    ///
+    /// Default is 5.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the first backoff wait; each next one doubles, with jitter.
+    ///
+    /// Default is 500 ms.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// Caps each backoff wait (not a `Retry-After` wait, which is honoured as given).
+    ///
+    /// Default is 8 s.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Caps the time spent waiting between attempts of one request; a wait that would go beyond
+    /// it is not made, and the last error is returned instead.
+    ///
+    /// Default is 60 s.
+    pub fn max_total_wait(mut self, wait: Duration) -> Self {
+        self.max_total_wait = wait;
+        self
+    }
+
+    /// How long to wait before sending again after `attempts` attempts ended in `outcome`, or
+    /// `None` to stop. `idempotent` says whether the operation may be repeated after a failure
+    /// that may have come after Clerk did the work; `waited` is the time already waited; `jitter`
+    /// is a number in `[0, 1)`.
+    pub(crate) fn next_delay(
+        &self,
+        attempts: u32,
+        outcome: Outcome,
+        retry_after: Option<Duration>,
+        idempotent: bool,
+        waited: Duration,
+        jitter: f64,
+    ) -> Option<Duration> {
+        if attempts >= self.max_attempts {
+            return None;
+        }
+        let delay = match outcome {
+            Outcome::Status(StatusCode::TOO_MANY_REQUESTS) => {
+                retry_after.unwrap_or_else(|| self.backoff(attempts, jitter))
+            }
+            Outcome::Status(
+                StatusCode::BAD_GATEWAY
+                | StatusCode::SERVICE_UNAVAILABLE
+                | StatusCode::GATEWAY_TIMEOUT,
+            )
+            | Outcome::NoResponse
+                if idempotent =>
+            {
+                self.backoff(attempts, jitter)
+            }
+            _ => return None,
+        };
+        (waited + delay <= self.max_total_wait).then_some(delay)
+    }
+
+    /// Exponential backoff with "equal jitter": half the step is fixed, half random, so waits
+    /// spread out but never collapse to zero.
+    fn backoff(&self, attempts: u32, jitter: f64) -> Duration {
+        let step = self.base_delay.saturating_mul(2u32.saturating_pow(attempts.saturating_sub(1)));
+        let step = step.min(self.max_delay);
+        step / 2 + step.mul_f64(jitter.clamp(0.0, 1.0) / 2.0)
+    }
+}
+
+/// Whether an operation's effect is the same when it is repeated: reads, deletions, and the
+/// ban/unban/lock/unlock toggles. Decided by operation, not only by method: those four are POSTs.
+pub(crate) fn is_idempotent(operation: &str, method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::DELETE | Method::PUT | Method::OPTIONS)
+        && operation != "set_user_profile_image"
+        || matches!(operation, "ban_user" | "unban_user" | "lock_user" | "unlock_user")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy::default()
+    }
+
+    #[test]
+    fn retries_429_for_every_operation_after_retry_after() {
+        let outcome = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
+        for idempotent in [true, false] {
+            assert_eq!(
+                policy().next_delay(1, outcome, Some(3 * SECOND), idempotent, Duration::ZERO, 0.5),
+                Some(3 * SECOND)
+            );
+        }
+    }
+
+    #[test]
+    fn backs_off_on_429_without_retry_after() {
+        let outcome = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
+        // 500 ms step, half fixed, half jitter.
+        assert_eq!(
+            policy().next_delay(1, outcome, None, false, Duration::ZERO, 0.0),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(
+            policy().next_delay(1, outcome, None, false, Duration::ZERO, 1.0),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(
+            policy().next_delay(3, outcome, None, false, Duration::ZERO, 1.0),
+            Some(2 * SECOND)
+        );
+        // Capped at max_delay.
+        assert_eq!(
+            policy().next_delay(4, outcome, None, false, Duration::ZERO, 1.0),
+            Some(4 * SECOND)
+        );
+        let capped = policy().max_delay(SECOND).max_attempts(20);
+        assert_eq!(capped.next_delay(10, outcome, None, false, Duration::ZERO, 1.0), Some(SECOND));
+    }
+
+    #[test]
+    fn retries_gateway_errors_and_lost_responses_only_when_idempotent() {
+        for outcome in [
+            Outcome::Status(StatusCode::BAD_GATEWAY),
+            Outcome::Status(StatusCode::SERVICE_UNAVAILABLE),
+            Outcome::Status(StatusCode::GATEWAY_TIMEOUT),
+            Outcome::NoResponse,
+        ] {
+            assert!(
+                policy().next_delay(1, outcome, None, true, Duration::ZERO, 0.5).is_some(),
+                "{outcome:?}"
+            );
+            assert_eq!(
+                policy().next_delay(1, outcome, None, false, Duration::ZERO, 0.5),
+                None,
+                "{outcome:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn does_not_retry_other_statuses() {
+        for status in [400, 401, 404, 409, 422, 500, 501] {
+            let outcome = Outcome::Status(StatusCode::from_u16(status).unwrap());
+            assert_eq!(
+                policy().next_delay(1, outcome, Some(SECOND), true, Duration::ZERO, 0.5),
+                None,
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn gives_up_after_max_attempts() {
+        let outcome = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
+        assert!(policy().next_delay(4, outcome, Some(SECOND), true, Duration::ZERO, 0.5).is_some());
+        assert_eq!(policy().next_delay(5, outcome, Some(SECOND), true, Duration::ZERO, 0.5), None);
+        assert_eq!(
+            RetryPolicy::none().next_delay(1, outcome, Some(SECOND), true, Duration::ZERO, 0.5),
+            None
+        );
+    }
+
+    #[test]
+    fn gives_up_rather_than_wait_past_max_total_wait() {
+        let outcome = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            policy().next_delay(1, outcome, Some(61 * SECOND), true, Duration::ZERO, 0.5),
+            None
+        );
+        assert_eq!(
+            policy().next_delay(2, outcome, Some(11 * SECOND), true, 50 * SECOND, 0.5),
+            None
+        );
+        assert_eq!(
+            policy().next_delay(2, outcome, Some(10 * SECOND), true, 50 * SECOND, 0.5),
+            Some(10 * SECOND)
+        );
+    }
+
+    #[test]
+    fn idempotence_is_by_operation() {
+        for (operation, method) in [
+            ("get_user", Method::GET),
+            ("delete_user", Method::DELETE),
+            ("disable_mfa", Method::DELETE),
+            ("ban_user", Method::POST),
+            ("unlock_user", Method::POST),
+        ] {
+            assert!(is_idempotent(operation, &method), "{operation}");
+        }
+        for (operation, method) in [
+            ("create_user", Method::POST),
+            ("update_user", Method::PATCH),
+            ("update_user_metadata", Method::PATCH),
+            ("verify_password", Method::POST),
+            ("verify_totp", Method::POST),
+            ("set_user_profile_image", Method::POST),
+        ] {
+            assert!(!is_idempotent(operation, &method), "{operation}");
+        }
+    }
+}

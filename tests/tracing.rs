@@ -1,0 +1,86 @@
+//! What the client traces: operation, method, path, status, attempts, waits and Clerk's trace id;
+//! never the secret key or a body.
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clerk_users::RetryPolicy;
+use httpmock::prelude::*;
+use serde_json::json;
+use support::{SECRET_KEY, builder};
+
+/// A writer into a shared buffer, for the subscriber.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn requests_and_retries_are_traced_without_secrets_or_bodies() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter("clerk_users=debug")
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start_async().await;
+    let answers = Arc::new(Mutex::new(0));
+    let count = Arc::clone(&answers);
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/users/user_7/ban");
+            then.respond_with(move |_| {
+                let mut n = count.lock().unwrap();
+                *n += 1;
+                let (status, body) = match *n {
+                    1 => (503, json!({"errors": [], "clerk_trace_id": "trace_first_try"})),
+                    _ => (200, support::fixture("user_full.json")),
+                };
+                httpmock::HttpMockResponse::builder().status(status).body(body.to_string()).build()
+            });
+        })
+        .await;
+    let fast = RetryPolicy::default()
+        .base_delay(Duration::from_millis(10))
+        .max_delay(Duration::from_millis(20));
+    let client = builder(&server).retry_policy(fast).build().unwrap();
+
+    client.ban_user().user_id("user_7").send().await.unwrap();
+
+    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for expected in [
+        "clerk.request",
+        "operation=\"ban_user\"",
+        "method=POST",
+        "path=\"/v1/users/user_7/ban\"",
+        "clerk.attempt",
+        "attempt=1",
+        "attempt=2",
+        "status=503",
+        "trace_id=\"trace_first_try\"",
+        "retrying",
+        "wait_ms=",
+        "duration_ms=",
+        "status=200",
+    ] {
+        assert!(output.contains(expected), "{expected} missing from:\n{output}");
+    }
+    let secret = &SECRET_KEY["sk_test_".len()..];
+    assert!(!output.contains(secret), "the key leaked:\n{output}");
+    assert!(!output.contains("Ada"), "a body leaked:\n{output}");
+}
