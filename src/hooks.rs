@@ -27,6 +27,24 @@ use crate::{Client, ClientState, RetryPolicy, path};
 /// The most of an error body kept for the error; Clerk's are a few hundred bytes.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
+tokio::task_local! {
+    /// Where [`with_raw_body`] wants the body of the last success response.
+    static RAW_BODY: std::cell::RefCell<Option<Bytes>>;
+}
+
+/// Runs a call and also returns the raw body of its (last) success response. For the raw user
+/// list: the generated call decodes typed users and so drops fields the types do not know, while
+/// an export must keep every byte Clerk sent.
+pub(crate) async fn with_raw_body<F: std::future::Future>(call: F) -> (F::Output, Option<Bytes>) {
+    RAW_BODY
+        .scope(std::cell::RefCell::new(None), async {
+            let output = call.await;
+            let body = RAW_BODY.with(|slot| slot.borrow_mut().take());
+            (output, body)
+        })
+        .await
+}
+
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
         &self,
@@ -166,7 +184,10 @@ async fn read_whole(mut response: reqwest::Response) -> reqwest::Result<reqwest:
         let captured = CapturedBody { bytes: body.clone(), truncated };
         (body, Some(captured))
     } else {
-        (response.bytes().await?, None)
+        let body = response.bytes().await?;
+        // Only inside `with_raw_body`; elsewhere there is no slot and nothing happens.
+        let _ = RAW_BODY.try_with(|slot| *slot.borrow_mut() = Some(body.clone()));
+        (body, None)
     };
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;

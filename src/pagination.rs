@@ -45,6 +45,7 @@
 //! Streams own a clone of the client, so they are `Send + 'static` and can be moved into tasks.
 
 mod endpoints;
+mod windows;
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -57,7 +58,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Client, Error, Result};
 
-pub use endpoints::{OAuthAccessTokens, OrganizationMemberships, Paginate, Users};
+pub use endpoints::{
+    OAuthAccessTokens, OrganizationMemberships, Paginate, RawUser, RawUsers, Users,
+};
+#[doc(hidden)]
+pub use windows::WindowRequest;
 
 /// The most Clerk returns in one page.
 pub const MAX_PAGE_SIZE: u64 = 500;
@@ -90,6 +95,36 @@ pub trait Endpoint: sealed::Sealed + Send + Sync + 'static {
     #[doc(hidden)]
     fn total_count(client: Client, parameters: Self::Parameters)
     -> BoxFuture<'static, Result<u64>>;
+
+    /// When an item was created (Unix ms), for the concurrent walk.
+    #[doc(hidden)]
+    fn created_at(_item: &Self::Item) -> Option<i64> {
+        None
+    }
+
+    /// The `created_at` of the newest (or oldest) matching item, for the concurrent walk.
+    #[doc(hidden)]
+    fn edge(
+        _client: Client,
+        _parameters: Self::Parameters,
+        _newest: bool,
+    ) -> BoxFuture<'static, Result<Option<i64>>> {
+        Box::pin(async { Err(no_windows()) })
+    }
+
+    /// One page of a `created_at` window, for the concurrent walk.
+    #[doc(hidden)]
+    fn fetch_window(
+        _client: Client,
+        _parameters: Self::Parameters,
+        _request: WindowRequest,
+    ) -> BoxFuture<'static, Result<Fetched<Self::Item>>> {
+        Box::pin(async { Err(no_windows()) })
+    }
+}
+
+fn no_windows() -> Error {
+    Error::InvalidRequest("this list cannot be walked by created_at windows".to_owned())
 }
 
 mod sealed {
@@ -161,6 +196,8 @@ enum Position {
     Cursor { after: Option<String> },
     /// Next page starts at this offset; ids of recent pages to skip.
     Offset { next: u64, recent: Vec<Vec<String>> },
+    /// A concurrent walk: the windows not finished.
+    Windows { windows: Vec<windows::Window> },
 }
 
 impl ResumeToken {
@@ -179,6 +216,7 @@ pub struct Paginator<E: Endpoint> {
     page_size: Option<u64>,
     max_items: Option<u64>,
     resume: Option<ResumeToken>,
+    concurrency: usize,
 }
 
 impl<E: Endpoint> fmt::Debug for Paginator<E> {
@@ -188,6 +226,7 @@ impl<E: Endpoint> fmt::Debug for Paginator<E> {
             .field("page_size", &self.page_size)
             .field("max_items", &self.max_items)
             .field("resume", &self.resume)
+            .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
     }
 }
@@ -200,6 +239,7 @@ impl<E: Endpoint> Paginator<E> {
             page_size: None,
             max_items: None,
             resume: None,
+            concurrency: 1,
         }
     }
 
@@ -240,7 +280,21 @@ impl<E: Endpoint> Paginator<E> {
 
     /// A stream of pages.
     pub fn pages(self) -> Pages<E::Item> {
+        if self.concurrency > 1 {
+            return Pages(stream::unfold(Some(WindowWalk::Start(self)), WindowWalk::step).boxed());
+        }
         Pages(stream::unfold(Some(Walk::<E>::Start(self)), Walk::step).boxed())
+    }
+
+    /// The page size to use: the paginator's, else the builder's `limit`, else 500; checked.
+    fn checked_page_size(&self, builder_limit: Option<u64>) -> Result<u64> {
+        let page_size = self.page_size.or(builder_limit).unwrap_or(MAX_PAGE_SIZE);
+        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+            return Err(Error::InvalidRequest(format!(
+                "page size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}"
+            )));
+        }
+        Ok(page_size)
     }
 
     /// A stream of items, page after page.
@@ -297,6 +351,40 @@ impl<T> fmt::Debug for Items<T> {
     }
 }
 
+/// The state of a concurrent walk: not started, or walking windows.
+enum WindowWalk<E: Endpoint> {
+    Start(Paginator<E>),
+    Running(windows::Windows<E>),
+}
+
+impl<E: Endpoint> WindowWalk<E> {
+    async fn step(state: Option<Self>) -> Option<(Result<Page<E::Item>>, Option<Self>)> {
+        let windows = match state? {
+            WindowWalk::Start(paginator) => match Self::start(paginator).await {
+                Ok(Some(windows)) => windows,
+                Ok(None) => return None,
+                Err(error) => return Some((Err(error), None)),
+            },
+            WindowWalk::Running(windows) => windows,
+        };
+        let (page, next) = windows.next_page().await?;
+        Some((page, next.map(WindowWalk::Running)))
+    }
+
+    async fn start(paginator: Paginator<E>) -> Result<Option<windows::Windows<E>>> {
+        let plan = E::plan(&paginator.parameters)?;
+        if !plan.cursor || plan.offset != 0 || plan.starting_after.is_some() {
+            return Err(Error::InvalidRequest(
+                "a concurrent walk needs the created_at ordering, and no offset or starting_after"
+                    .to_owned(),
+            ));
+        }
+        let page_size = paginator.checked_page_size(plan.limit)?;
+        let concurrency = paginator.concurrency;
+        windows::Windows::start(paginator, page_size, concurrency).await
+    }
+}
+
 /// The state of a walk between pages.
 enum Walk<E: Endpoint> {
     /// Not started: the configuration is checked on the first poll.
@@ -334,12 +422,7 @@ impl<E: Endpoint> Walk<E> {
 impl<E: Endpoint> Running<E> {
     fn start(paginator: Paginator<E>) -> Result<Self> {
         let plan = E::plan(&paginator.parameters)?;
-        let page_size = paginator.page_size.or(plan.limit).unwrap_or(MAX_PAGE_SIZE);
-        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
-            return Err(Error::InvalidRequest(format!(
-                "page size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}"
-            )));
-        }
+        let page_size = paginator.checked_page_size(plan.limit)?;
         let mut running = Running {
             client: paginator.client,
             parameters: paginator.parameters,
@@ -353,12 +436,12 @@ impl<E: Endpoint> Running<E> {
             yielded: 0,
         };
         if let Some(token) = paginator.resume {
-            running.restore(token);
+            running.restore(token)?;
         }
         Ok(running)
     }
 
-    fn restore(&mut self, token: ResumeToken) {
+    fn restore(&mut self, token: ResumeToken) -> Result<()> {
         self.remaining = self.remaining.map(|max| max.saturating_sub(token.yielded));
         self.yielded = token.yielded;
         match token.position {
@@ -371,7 +454,14 @@ impl<E: Endpoint> Running<E> {
                 self.next_offset = next;
                 self.recent = recent.into();
             }
+            Position::Windows { .. } => {
+                return Err(Error::InvalidRequest(
+                    "this resume token comes from a concurrent walk; resume it with concurrency"
+                        .to_owned(),
+                ));
+            }
         }
+        Ok(())
     }
 
     fn token(&self) -> ResumeToken {

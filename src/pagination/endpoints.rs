@@ -5,12 +5,15 @@ use std::num::NonZeroU64;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 
-use super::{Endpoint, Fetched, PageRequest, Paginator, Plan, sealed};
+use serde::{Deserialize, Serialize};
+
+use super::{Endpoint, Fetched, PageRequest, Paginator, Plan, WindowRequest, sealed};
 use crate::builder::{
     GetOAuthAccessToken, GetOAuthAccessTokenParameters, GetUserList, GetUserListParameters,
     GetUsersCountParameters, UsersGetOrganizationMemberships,
     UsersGetOrganizationMembershipsParameters,
 };
+use crate::hooks::with_raw_body;
 use crate::{Client, Error, Result, types};
 
 /// Adds `paginate()` to the list builders: `get_user_list`,
@@ -28,6 +31,50 @@ pub trait Paginate {
 #[derive(Debug)]
 pub enum Users {}
 
+/// The user list as Clerk sent it (`get_user_list(…).paginate().raw()`): every field, whether
+/// this crate's types know it or not. For exports and syncs that must not lose data.
+#[derive(Debug)]
+pub enum RawUsers {}
+
+/// A user exactly as Clerk sent it, as JSON; see [`RawUsers`].
+///
+/// It serializes back to the same JSON (key order included), and converts to the typed
+/// [`types::User`] when wanted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawUser(serde_json::Value);
+
+impl RawUser {
+    /// The user's id (`None` only if Clerk sent no string `id`).
+    pub fn id(&self) -> Option<&str> {
+        self.0.get("id")?.as_str()
+    }
+
+    /// When the user was created (Unix ms).
+    pub fn created_at(&self) -> Option<i64> {
+        self.0.get("created_at")?.as_i64()
+    }
+
+    /// The JSON.
+    pub fn as_value(&self) -> &serde_json::Value {
+        &self.0
+    }
+
+    /// The JSON, owned.
+    pub fn into_value(self) -> serde_json::Value {
+        self.0
+    }
+
+    /// The typed user (fields the types do not know are left out).
+    ///
+    /// # Errors
+    ///
+    /// When the JSON is not a user the types can decode.
+    pub fn to_user(&self) -> std::result::Result<types::User, serde_json::Error> {
+        types::User::deserialize(&self.0)
+    }
+}
+
 /// A user's organization memberships (`users_get_organization_memberships`): walks by offset, and
 /// reports `total_count`.
 #[derive(Debug)]
@@ -39,6 +86,7 @@ pub enum OrganizationMemberships {}
 pub enum OAuthAccessTokens {}
 
 impl sealed::Sealed for Users {}
+impl sealed::Sealed for RawUsers {}
 impl sealed::Sealed for OrganizationMemberships {}
 impl sealed::Sealed for OAuthAccessTokens {}
 
@@ -48,6 +96,40 @@ impl Paginate for GetUserList<'_> {
     fn paginate(self) -> Paginator<Users> {
         let (client, parameters) = self.into_parameters();
         Paginator::new(client, parameters)
+    }
+}
+
+impl Paginator<Users> {
+    /// Yields users as Clerk sent them ([`RawUser`]: every field, known to the types or not)
+    /// instead of [`types::User`], with the same filters and settings.
+    pub fn raw(self) -> Paginator<RawUsers> {
+        Paginator {
+            client: self.client,
+            parameters: self.parameters,
+            page_size: self.page_size,
+            max_items: self.max_items,
+            resume: self.resume,
+            concurrency: self.concurrency,
+        }
+    }
+
+    /// Walks `created_at` windows, `concurrency` at a time, instead of one cursor; see
+    /// [`concurrency`](Paginator::<RawUsers>::concurrency).
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+}
+
+impl Paginator<RawUsers> {
+    /// Walks the `created_at` range as windows, up to `concurrency` at a time, each with the
+    /// cursor: with enough concurrency the walk runs at the rate limit instead of the latency
+    /// bound. Every user that existed when the walk started is yielded exactly once; pages come
+    /// in no particular order, users created meanwhile are left out. Needs the `created_at`
+    /// ordering (the default) and no `offset`. `1` (the default) walks one cursor.
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
     }
 }
 
@@ -119,6 +201,36 @@ impl Endpoint for Users {
 
     fn id(user: &types::User) -> Option<&str> {
         Some(&user.id)
+    }
+
+    fn created_at(user: &types::User) -> Option<i64> {
+        Some(user.created_at)
+    }
+
+    fn edge(
+        client: Client,
+        parameters: GetUserListParameters,
+        newest: bool,
+    ) -> BoxFuture<'static, Result<Option<i64>>> {
+        let request = edge_request(parameters, newest);
+        async move {
+            let users = request.with_client(&client).send().await?;
+            Ok(users.first().map(|user| user.created_at))
+        }
+        .boxed()
+    }
+
+    fn fetch_window(
+        client: Client,
+        parameters: GetUserListParameters,
+        request: WindowRequest,
+    ) -> BoxFuture<'static, Result<Fetched<types::User>>> {
+        let parameters = window_parameters(parameters, request);
+        async move {
+            let users = parameters.with_client(&client).send().await?;
+            Ok(Fetched { items: users.into_inner(), total_count: None })
+        }
+        .boxed()
     }
 
     fn total_count(
@@ -246,5 +358,90 @@ impl Endpoint for OAuthAccessTokens {
         Self::fetch(client, parameters, first)
             .map(|page| Ok(page?.total_count.unwrap_or(0)))
             .boxed()
+    }
+}
+
+/// The list request for the oldest or newest matching user: one user, by `created_at`.
+fn edge_request(mut parameters: GetUserListParameters, newest: bool) -> GetUserListParameters {
+    parameters.order_by = Ok(Some(if newest { "-created_at" } else { "+created_at" }.to_owned()));
+    parameters.limit = Ok(NonZeroU64::new(1));
+    parameters.offset = Ok(None);
+    parameters.starting_after = Ok(None);
+    parameters
+}
+
+/// The list request for one page of a window: oldest first, inside the window's bounds, after
+/// its cursor.
+fn window_parameters(
+    mut parameters: GetUserListParameters,
+    request: WindowRequest,
+) -> GetUserListParameters {
+    parameters.order_by = Ok(Some("+created_at".to_owned()));
+    parameters.limit = Ok(NonZeroU64::new(request.limit));
+    parameters.offset = Ok(None);
+    parameters.starting_after = Ok(request.starting_after);
+    parameters.created_at_after = Ok(Some(request.after));
+    parameters.created_at_before = Ok(Some(request.before));
+    parameters
+}
+
+/// Sends a user list request and returns the users as Clerk sent them.
+async fn raw_users(client: Client, parameters: GetUserListParameters) -> Result<Vec<RawUser>> {
+    let (typed, body) = with_raw_body(parameters.with_client(&client).send()).await;
+    // The typed decode checked the shape; the raw body keeps every field.
+    typed?;
+    let body = body.unwrap_or_default();
+    serde_json::from_slice(&body).map_err(|source| Error::Decode { body, source })
+}
+
+impl Endpoint for RawUsers {
+    type Item = RawUser;
+    type Parameters = GetUserListParameters;
+
+    fn plan(parameters: &GetUserListParameters) -> Result<Plan> {
+        Users::plan(parameters)
+    }
+
+    fn fetch(
+        client: Client,
+        mut parameters: GetUserListParameters,
+        request: PageRequest,
+    ) -> BoxFuture<'static, Result<Fetched<RawUser>>> {
+        parameters.limit = Ok(limit(&request));
+        parameters.offset = Ok(request.offset);
+        parameters.starting_after = Ok(request.starting_after);
+        async move { Ok(Fetched { items: raw_users(client, parameters).await?, total_count: None }) }.boxed()
+    }
+
+    fn id(user: &RawUser) -> Option<&str> {
+        user.id()
+    }
+
+    fn total_count(
+        client: Client,
+        parameters: GetUserListParameters,
+    ) -> BoxFuture<'static, Result<u64>> {
+        Users::total_count(client, parameters)
+    }
+
+    fn created_at(user: &RawUser) -> Option<i64> {
+        user.created_at()
+    }
+
+    fn edge(
+        client: Client,
+        parameters: GetUserListParameters,
+        newest: bool,
+    ) -> BoxFuture<'static, Result<Option<i64>>> {
+        Users::edge(client, parameters, newest)
+    }
+
+    fn fetch_window(
+        client: Client,
+        parameters: GetUserListParameters,
+        request: WindowRequest,
+    ) -> BoxFuture<'static, Result<Fetched<RawUser>>> {
+        let parameters = window_parameters(parameters, request);
+        async move { Ok(Fetched { items: raw_users(client, parameters).await?, total_count: None }) }.boxed()
     }
 }

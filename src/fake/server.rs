@@ -1,0 +1,508 @@
+//! The HTTP side: one axum handler that applies the knobs (latency, rate limit, failures), checks
+//! the key, routes the 18 operations by hand (so every miss is a Clerk-shaped 404), answers, and
+//! logs the request.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::body::to_bytes;
+use axum::extract::{FromRequest, Multipart, Request, State as AxumState};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, Method, StatusCode, header};
+use percent_encoding::percent_decode_str;
+use serde::Serialize;
+use serde_json::json;
+use tokio::time::Instant;
+
+use super::RecordedRequest;
+use super::error::Failure;
+use super::list::{self, Filters, ListRequest, Query};
+use super::render::{self, PageJson};
+use super::store::{Body, Secret, Store, merge, now_ms};
+
+/// Largest request body the fake reads (profile images included).
+pub(crate) const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// What the server and the [`FakeClerk`](super::FakeClerk) handle share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) secret_key: String,
+    pub(crate) latency: Duration,
+    /// `(requests, window)`.
+    pub(crate) rate_limit: Option<(u64, Duration)>,
+    pub(crate) failure_rate: f64,
+    state: Mutex<State>,
+}
+
+/// Everything behind the lock.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) store: Store,
+    pub(crate) requests: Vec<RecordedRequest>,
+    /// The current rate-limit window: its start and the requests admitted in it.
+    window: Option<(Instant, u64)>,
+    failures: fastrand::Rng,
+    traces: u64,
+    trace_seed: u64,
+}
+
+impl Shared {
+    pub(crate) fn new(
+        secret_key: String,
+        latency: Duration,
+        rate_limit: Option<(u64, Duration)>,
+        failure_rate: f64,
+        seed: u64,
+    ) -> Shared {
+        Shared {
+            secret_key,
+            latency,
+            rate_limit,
+            failure_rate,
+            state: Mutex::new(State {
+                store: Store::new(seed),
+                requests: Vec::new(),
+                window: None,
+                failures: fastrand::Rng::with_seed(seed ^ 0x9E37_79B9_7F4A_7C15),
+                traces: 0,
+                trace_seed: seed,
+            }),
+        }
+    }
+
+    /// The state. A panic while it was held (a bug) does not make the fake unusable.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl State {
+    /// A new `clerk_trace_id`.
+    pub(crate) fn trace_id(&mut self) -> String {
+        self.traces += 1;
+        let a = splitmix(self.trace_seed ^ self.traces);
+        let b = splitmix(a);
+        format!("trace_{a:016x}{b:016x}")
+    }
+
+    /// Counts a request against `limit` per fixed `window` (windows follow each other from the
+    /// first request); 429 beyond it, with the whole seconds until the window ends.
+    fn admit(&mut self, limit: u64, window: Duration) -> Result<(), Failure> {
+        let now = Instant::now();
+        let (start, count) = self.window.get_or_insert((now, 0));
+        let elapsed = now.saturating_duration_since(*start);
+        if elapsed >= window {
+            let into_window = elapsed.as_nanos() % window.as_nanos().max(1);
+            *start = now - Duration::from_nanos(u64::try_from(into_window).unwrap_or(0));
+            *count = 0;
+        }
+        if *count >= limit {
+            let left =
+                start.checked_add(window).map_or(window, |end| end.saturating_duration_since(now));
+            let seconds = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+            return Err(Failure::too_many_requests(seconds.max(1)));
+        }
+        *count += 1;
+        Ok(())
+    }
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// The one handler: every request comes here.
+pub(crate) async fn handle(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    request: Request,
+) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    let response = match answer(&shared, request).await {
+        Ok(response) => response,
+        Err(failure) => {
+            let trace_id = shared.lock().trace_id();
+            failure.into_response(&trace_id)
+        }
+    };
+    let status = response.status().as_u16();
+    shared.lock().requests.push(RecordedRequest { method, path, query, status });
+    response
+}
+
+/// The operations, with their decoded path parameters.
+enum Route {
+    List,
+    Count,
+    Create,
+    Get(String),
+    Update(String),
+    Delete(String),
+    Ban(String, bool),
+    Lock(String, bool),
+    SetImage(String),
+    DeleteImage(String),
+    Metadata(String),
+    OAuthTokens(String, String),
+    Memberships(String),
+    VerifyPassword(String),
+    VerifyTotp(String),
+    DisableMfa(String),
+}
+
+impl Route {
+    fn parse(method: &Method, path: &str) -> Result<Route, Failure> {
+        let rest = path.strip_prefix("/v1/users").ok_or_else(Failure::route_not_found)?;
+        let segments: Vec<String> = if rest.is_empty() {
+            Vec::new()
+        } else {
+            let rest = rest.strip_prefix('/').ok_or_else(Failure::route_not_found)?;
+            rest.split('/')
+                .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
+                .collect()
+        };
+        if segments.iter().any(String::is_empty) {
+            return Err(Failure::route_not_found());
+        }
+        let m = method.clone();
+        let route = match (segments.as_slice(), m) {
+            ([], Method::GET) => Route::List,
+            ([], Method::POST) => Route::Create,
+            ([count], Method::GET) if count == "count" => Route::Count,
+            ([id], Method::GET) => Route::Get(id.clone()),
+            ([id], Method::PATCH) => Route::Update(id.clone()),
+            ([id], Method::DELETE) => Route::Delete(id.clone()),
+            ([id, action], method) => match (action.as_str(), method) {
+                ("ban", Method::POST) => Route::Ban(id.clone(), true),
+                ("unban", Method::POST) => Route::Ban(id.clone(), false),
+                ("lock", Method::POST) => Route::Lock(id.clone(), true),
+                ("unlock", Method::POST) => Route::Lock(id.clone(), false),
+                ("profile_image", Method::POST) => Route::SetImage(id.clone()),
+                ("profile_image", Method::DELETE) => Route::DeleteImage(id.clone()),
+                ("metadata", Method::PATCH) => Route::Metadata(id.clone()),
+                ("organization_memberships", Method::GET) => Route::Memberships(id.clone()),
+                ("verify_password", Method::POST) => Route::VerifyPassword(id.clone()),
+                ("verify_totp", Method::POST) => Route::VerifyTotp(id.clone()),
+                ("mfa", Method::DELETE) => Route::DisableMfa(id.clone()),
+                _ => return Err(Failure::route_not_found()),
+            },
+            ([id, tokens, provider], Method::GET) if tokens == "oauth_access_tokens" => {
+                Route::OAuthTokens(id.clone(), provider.clone())
+            }
+            _ => return Err(Failure::route_not_found()),
+        };
+        Ok(route)
+    }
+}
+
+/// 401 unless `Authorization: Bearer <the fake's key>`.
+fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<(), Failure> {
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, key)| key.trim());
+    if key == Some(shared.secret_key.as_str()) { Ok(()) } else { Err(Failure::unauthenticated()) }
+}
+
+async fn answer(shared: &Shared, request: Request) -> Result<Response, Failure> {
+    if !shared.latency.is_zero() {
+        tokio::time::sleep(shared.latency).await;
+    }
+    {
+        let mut state = shared.lock();
+        if let Some((limit, window)) = shared.rate_limit {
+            state.admit(limit, window)?;
+        }
+        if shared.failure_rate > 0.0 && state.failures.f64() < shared.failure_rate {
+            return Err(Failure::service_unavailable());
+        }
+    }
+    authenticate(shared, request.headers())?;
+    let route = Route::parse(request.method(), request.uri().path())?;
+    let query = Query::parse(request.uri().query().unwrap_or_default());
+    match route {
+        Route::List => {
+            let list = ListRequest::parse(&query)?;
+            let state = shared.lock();
+            let page = list.page(&state.store)?;
+            let now = now_ms();
+            let users: Vec<_> = page
+                .iter()
+                .filter_map(|&slot| state.store.get(slot))
+                .map(|user| render::user(user, now))
+                .collect();
+            json(&users)
+        }
+        Route::Count => {
+            let filters = Filters::parse(&query)?;
+            let total = list::count(&shared.lock().store, &filters);
+            json(&json!({"object": "total_count", "total_count": total}))
+        }
+        Route::Create => {
+            let body = read_json(request).await?;
+            let mut state = shared.lock();
+            let slot = state.store.create(&body)?;
+            user_response(&state.store, slot)
+        }
+        Route::Get(id) => {
+            let state = shared.lock();
+            let slot = state.store.find(&id)?;
+            user_response(&state.store, slot)
+        }
+        Route::Update(id) => {
+            let body = read_json(request).await?;
+            let mut state = shared.lock();
+            let slot = state.store.find(&id)?;
+            state.store.update(slot, &body)?;
+            user_response(&state.store, slot)
+        }
+        Route::Delete(id) => {
+            let mut state = shared.lock();
+            let slot = state.store.find(&id)?;
+            let user = state.store.remove(slot).ok_or_else(|| Failure::user_not_found(&id))?;
+            json(&DeletedJson {
+                object: "user",
+                id: &user.id,
+                deleted: true,
+                external_id: user.external_id.as_deref(),
+            })
+        }
+        Route::Ban(id, banned) => change(shared, &id, |user, _| user.banned = banned),
+        Route::Lock(id, locked) => {
+            change(shared, &id, |user, now| user.locked_at = locked.then_some(now))
+        }
+        Route::SetImage(id) => {
+            shared.lock().store.find(&id)?;
+            let has_file = read_image(request).await?;
+            if !has_file {
+                return Err(Failure::new(
+                    StatusCode::BAD_REQUEST,
+                    "form_param_missing",
+                    "missing required parameter",
+                    "file must be included.",
+                )
+                .param("file"));
+            }
+            let mut state = shared.lock();
+            let slot = state.store.find(&id)?;
+            let url = state.store.new_image_url(&id);
+            let now = state.store.tick();
+            if let Some(user) = state.store.get_mut(slot) {
+                user.image_url = Some(url);
+                user.updated_at = now;
+            }
+            user_response(&state.store, slot)
+        }
+        Route::DeleteImage(id) => change(shared, &id, |user, _| user.image_url = None),
+        Route::Metadata(id) => {
+            let body = read_json(request).await?;
+            body.allow_only(&["public_metadata", "private_metadata", "unsafe_metadata"])?;
+            let public = body.object("public_metadata")?;
+            let private = body.object("private_metadata")?;
+            let unsafe_ = body.object("unsafe_metadata")?;
+            change(shared, &id, |user, _| {
+                for (target, patch) in [
+                    (&mut user.public_metadata, public),
+                    (&mut user.private_metadata, private),
+                    (&mut user.unsafe_metadata, unsafe_),
+                ] {
+                    if let Some(patch) = patch {
+                        merge(target, patch);
+                    }
+                }
+            })
+        }
+        Route::OAuthTokens(id, provider) => {
+            let paginated = match query.first("paginated") {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(_) => return Err(Failure::format_invalid("paginated", "true or false")),
+            };
+            let state = shared.lock();
+            let slot = state.store.find(&id)?;
+            let user = state.store.get(slot).ok_or_else(|| Failure::user_not_found(&id))?;
+            let tokens = user.oauth.iter().filter(|account| *account.provider == *provider);
+            if paginated {
+                let (limit, offset) = query.limit_offset()?;
+                let total_count = tokens.clone().count();
+                let data = tokens.skip(offset).take(limit).map(render::oauth_token).collect();
+                json(&PageJson { data, total_count })
+            } else {
+                json(&tokens.map(render::oauth_token).collect::<Vec<_>>())
+            }
+        }
+        Route::Memberships(id) => {
+            let (limit, offset) = query.limit_offset()?;
+            let state = shared.lock();
+            let slot = state.store.find(&id)?;
+            let user = state.store.get(slot).ok_or_else(|| Failure::user_not_found(&id))?;
+            // Newest first.
+            let data = user
+                .memberships
+                .iter()
+                .rev()
+                .skip(offset)
+                .take(limit)
+                .filter_map(|membership| render::membership(&state.store, user, membership))
+                .collect();
+            json(&PageJson { data, total_count: user.memberships.len() })
+        }
+        Route::VerifyPassword(id) => {
+            let body = read_json(request).await?;
+            body.allow_only(&["password"])?;
+            let password = body.opt_string("password")?.filter(|p| !p.is_empty());
+            let password = password.ok_or_else(|| Failure::missing_param("password"))?;
+            let state = shared.lock();
+            let slot = state.store.find(&id)?;
+            let user = state.store.get(slot).ok_or_else(|| Failure::user_not_found(&id))?;
+            match &user.password {
+                None => Err(Failure::new(
+                    StatusCode::BAD_REQUEST,
+                    "no_password_set",
+                    "No password set",
+                    format!("User {id} has no password."),
+                )),
+                Some(Secret::Plain(stored)) if **stored == *password => {
+                    json(&json!({"verified": true}))
+                }
+                Some(_) => Err(Failure::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "incorrect_password",
+                    "Password is incorrect",
+                    "Password is incorrect. Try again, or use another method.",
+                )
+                .param("password")),
+            }
+        }
+        Route::VerifyTotp(id) => {
+            let body = read_json(request).await?;
+            body.allow_only(&["code"])?;
+            let code = body.opt_string("code")?.filter(|c| !c.is_empty());
+            let code = code.ok_or_else(|| Failure::missing_param("code"))?;
+            let mut state = shared.lock();
+            let slot = state.store.find(&id)?;
+            let now = state.store.tick();
+            let user = state.store.get_mut(slot).ok_or_else(|| Failure::user_not_found(&id))?;
+            if !user.totp && user.backup_codes.is_empty() {
+                return Err(Failure::new(
+                    StatusCode::BAD_REQUEST,
+                    "totp_disabled",
+                    "TOTP is disabled",
+                    format!("User {id} has no TOTP or backup codes set up."),
+                ));
+            }
+            if user.totp && user.totp_code.as_deref() == Some(code.as_str()) {
+                return json(&json!({"verified": true, "code_type": "totp"}));
+            }
+            if let Some(i) = user.backup_codes.iter().position(|c| **c == *code) {
+                // A backup code works once.
+                user.backup_codes.remove(i);
+                user.updated_at = now;
+                return json(&json!({"verified": true, "code_type": "backup_code"}));
+            }
+            Err(Failure::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "totp_incorrect_code",
+                "Incorrect code",
+                "The TOTP or backup code is incorrect.",
+            )
+            .param("code"))
+        }
+        Route::DisableMfa(id) => {
+            let mut state = shared.lock();
+            let slot = state.store.find(&id)?;
+            let now = state.store.tick();
+            if let Some(user) = state.store.get_mut(slot) {
+                user.disable_mfa(now);
+            }
+            json(&json!({"user_id": id}))
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DeletedJson<'a> {
+    object: &'static str,
+    id: &'a str,
+    deleted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_id: Option<&'a str>,
+}
+
+/// Applies `apply` to the user `id` (with the server clock), bumps `updated_at`, and answers the
+/// user.
+fn change(
+    shared: &Shared,
+    id: &str,
+    apply: impl FnOnce(&mut super::store::User, i64),
+) -> Result<Response, Failure> {
+    let mut state = shared.lock();
+    let slot = state.store.find(id)?;
+    let now = state.store.tick();
+    if let Some(user) = state.store.get_mut(slot) {
+        apply(user, now);
+        user.updated_at = now;
+    }
+    user_response(&state.store, slot)
+}
+
+fn user_response(store: &Store, slot: u32) -> Result<Response, Failure> {
+    let user = store.get(slot).ok_or_else(Failure::route_not_found)?;
+    json(&render::user(user, now_ms()))
+}
+
+/// A 200 with `value` as JSON.
+fn json<T: Serialize>(value: &T) -> Result<Response, Failure> {
+    let body = serde_json::to_vec(value).map_err(|error| {
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_clerk_error",
+            "Something went wrong",
+            format!("The fake could not render its answer: {error}"),
+        )
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The request body as a JSON object (an empty body is `{}`).
+async fn read_json(request: Request) -> Result<Body, Failure> {
+    let too_large = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|length| length > BODY_LIMIT);
+    if too_large {
+        return Err(Failure::body_too_large());
+    }
+    let bytes = to_bytes(request.into_body(), BODY_LIMIT)
+        .await
+        .map_err(|error| Failure::body_invalid(format_args!("it could not be read ({error})")))?;
+    Body::parse(&bytes)
+}
+
+/// Reads a `multipart/form-data` body; whether it has a part named `file`.
+async fn read_image(request: Request) -> Result<bool, Failure> {
+    let Ok(mut multipart) = Multipart::from_request(request, &()).await else {
+        // Not multipart at all: there is no `file` part.
+        return Ok(false);
+    };
+    let mut found = false;
+    loop {
+        let field = multipart.next_field().await.map_err(|error| {
+            Failure::body_invalid(format_args!("a malformed multipart body ({error})"))
+        })?;
+        let Some(field) = field else { break };
+        let is_file = field.name() == Some("file");
+        field.bytes().await.map_err(|error| {
+            Failure::body_invalid(format_args!("a malformed multipart body ({error})"))
+        })?;
+        found |= is_file;
+    }
+    Ok(found)
+}

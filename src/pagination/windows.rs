@@ -1,0 +1,241 @@
+//! The concurrent user walk: the `created_at` range split into windows, each walked with the
+//! cursor, several at a time.
+//!
+//! A sequential cursor walk sends one request per page and waits for each: it is bound by
+//! latency (500 users per round trip). With [`Paginator::concurrency`](super::Paginator), the
+//! range between the oldest and the newest matching user is cut into windows
+//! (`created_at_after`/`created_at_before`, both exclusive), and up to `concurrency` windows are
+//! walked at once, each with `starting_after` and the ascending `created_at` order. When a window
+//! turns out to hold more than a page while others have finished, what is left of it is cut in
+//! two, so skewed creation times still keep every worker busy. Every user in the range is in
+//! exactly one window, and each window is walked once: every user is yielded exactly once.
+//!
+//! Users created after the walk started are newer than its range, and are not yielded; users
+//! deleted during it may or may not be. Pages arrive in no particular order. The client's rate
+//! limiter and retries apply to every request, and at most `concurrency` pages are in flight.
+
+use std::collections::VecDeque;
+
+use futures::future::BoxFuture;
+use futures::stream::{FuturesUnordered, StreamExt};
+use serde::{Deserialize, Serialize};
+
+use super::{Endpoint, Fetched, Page, Paginator, Position, ResumeToken};
+use crate::{Client, Error, Result};
+
+/// A part of the `created_at` range, and how far its walk has come.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Window {
+    /// Users created strictly after this (Unix ms).
+    after: i64,
+    /// Users created strictly before this (Unix ms).
+    before: i64,
+    /// The last user yielded from this window, and when it was created.
+    cursor: Option<(String, i64)>,
+}
+
+/// One window request. Not part of the public API.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowRequest {
+    /// `limit`.
+    pub limit: u64,
+    /// `created_at_after` (exclusive).
+    pub after: i64,
+    /// `created_at_before` (exclusive).
+    pub before: i64,
+    /// `starting_after`.
+    pub starting_after: Option<String>,
+}
+
+type InFlight<T> = FuturesUnordered<BoxFuture<'static, (Window, u64, Result<Fetched<T>>)>>;
+
+/// The state of a concurrent walk between pages.
+pub(super) struct Windows<E: Endpoint> {
+    client: Client,
+    parameters: E::Parameters,
+    page_size: u64,
+    concurrency: usize,
+    remaining: Option<u64>,
+    yielded: u64,
+    queue: VecDeque<Window>,
+    /// The windows of the requests in flight, as they were when sent.
+    flying: Vec<Window>,
+    in_flight: InFlight<E::Item>,
+}
+
+impl<E: Endpoint> Windows<E> {
+    /// Sets up the walk: from a resume token's windows, or by asking for the oldest and newest
+    /// matching users and cutting the range between them.
+    pub(super) async fn start(
+        paginator: Paginator<E>,
+        page_size: u64,
+        concurrency: usize,
+    ) -> Result<Option<Self>> {
+        let mut windows = Windows {
+            client: paginator.client.clone(),
+            parameters: paginator.parameters.clone(),
+            page_size,
+            concurrency,
+            remaining: paginator.max_items,
+            yielded: 0,
+            queue: VecDeque::new(),
+            flying: Vec::new(),
+            in_flight: FuturesUnordered::new(),
+        };
+        match paginator.resume {
+            Some(ResumeToken { position: Position::Windows { windows: saved }, yielded }) => {
+                windows.yielded = yielded;
+                windows.remaining = windows.remaining.map(|max| max.saturating_sub(yielded));
+                windows.queue = saved.into();
+            }
+            Some(_) => {
+                return Err(Error::InvalidRequest(
+                    "this resume token comes from a sequential walk; resume it without concurrency"
+                        .to_owned(),
+                ));
+            }
+            None => {
+                let client = &windows.client;
+                let parameters: &E::Parameters = &windows.parameters;
+                let (oldest, newest) = futures::try_join!(
+                    E::edge(client.clone(), parameters.clone(), false),
+                    E::edge(client.clone(), parameters.clone(), true),
+                )?;
+                let (Some(oldest), Some(newest)) = (oldest, newest) else { return Ok(None) };
+                windows.queue = split(oldest - 1, newest + 1, concurrency * 2).collect();
+            }
+        }
+        Ok(Some(windows))
+    }
+
+    /// Where the walk stands: every window not finished (in flight ones as they were sent), with
+    /// its cursor.
+    fn token(&self) -> ResumeToken {
+        let windows = self.flying.iter().chain(&self.queue).cloned().collect();
+        ResumeToken { position: Position::Windows { windows }, yielded: self.yielded }
+    }
+
+    /// Starts requests until `concurrency` are in flight or no window is waiting.
+    fn fill(&mut self) {
+        while self.in_flight.len() < self.concurrency {
+            let Some(window) = self.queue.pop_front() else { break };
+            let limit = self.remaining.map_or(self.page_size, |r| r.min(self.page_size));
+            let request = WindowRequest {
+                limit,
+                after: window.after,
+                before: window.before,
+                starting_after: window.cursor.as_ref().map(|(id, _)| id.clone()),
+            };
+            let fetch = E::fetch_window(self.client.clone(), self.parameters.clone(), request);
+            self.flying.push(window.clone());
+            self.in_flight.push(Box::pin(async move { (window, limit, fetch.await) }));
+        }
+    }
+
+    /// The next page of whichever window answers first; `None` when every window is done.
+    pub(super) async fn next_page(mut self) -> Option<(Result<Page<E::Item>>, Option<Self>)> {
+        if self.remaining == Some(0) {
+            return None;
+        }
+        self.fill();
+        let (window, limit, result) = self.in_flight.next().await?;
+        let fetched = match result {
+            Ok(fetched) => fetched,
+            Err(error) => {
+                // The failed window is still in `flying`: resuming starts it over.
+                let resume = Box::new(self.token());
+                return Some((Err(Error::Interrupted { error: Box::new(error), resume }), None));
+            }
+        };
+        if let Some(at) = self.flying.iter().position(|w| *w == window) {
+            self.flying.swap_remove(at);
+        }
+        let full = fetched.items.len() as u64 >= limit;
+        let last = fetched
+            .items
+            .last()
+            .and_then(|item| Some((E::id(item)?.to_owned(), E::created_at(item)?)));
+        if full && let Some(last) = last {
+            let continued = Window { cursor: Some(last), ..window };
+            // Nothing else waiting: cut what is left of this window, so an idle worker can help.
+            if self.queue.is_empty() && self.in_flight.len() + 1 < self.concurrency {
+                self.queue.extend(split_rest(continued));
+            } else {
+                self.queue.push_back(continued);
+            }
+        }
+        let mut items = fetched.items;
+        if let Some(remaining) = self.remaining {
+            items.truncate(remaining as usize);
+            self.remaining = Some(remaining - items.len() as u64);
+        }
+        self.yielded += items.len() as u64;
+        let page = Page { items, total_count: None, resume: self.token() };
+        let done =
+            self.remaining == Some(0) || (self.queue.is_empty() && self.in_flight.is_empty());
+        Some((Ok(page), if done { None } else { Some(self) }))
+    }
+}
+
+/// `parts` windows covering `(after, before)` evenly (fewer when the range is narrow).
+fn split(after: i64, before: i64, parts: usize) -> impl Iterator<Item = Window> {
+    let span = before.saturating_sub(after).max(1);
+    let parts = (parts as i64).clamp(1, span);
+    let step = span / parts;
+    (0..parts).map(move |i| {
+        let start = after + i * step;
+        let end = if i + 1 == parts { before } else { after + (i + 1) * step + 1 };
+        // Windows are exclusive at both ends: the next one starts one millisecond before this
+        // one's `before`, so that millisecond belongs to exactly one of them.
+        Window { after: start, before: end, cursor: None }
+    })
+}
+
+/// Cuts what is left of a window after its cursor in two: the window keeps its cursor and the
+/// lower half, a new window takes the upper half.
+fn split_rest(window: Window) -> Vec<Window> {
+    let Some((_, at)) = &window.cursor else { return vec![window] };
+    let mid = at + (window.before - at) / 2;
+    if mid <= *at + 1 || mid >= window.before {
+        return vec![window];
+    }
+    let upper = Window { after: mid - 1, before: window.before, cursor: None };
+    vec![Window { before: mid, ..window }, upper]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every millisecond in `(after, before)` belongs to exactly one of the windows.
+    fn assert_partition(after: i64, before: i64, windows: &[Window]) {
+        for t in after + 1..before {
+            let owners = windows.iter().filter(|w| w.after < t && t < w.before).count();
+            assert_eq!(owners, 1, "{t} in {windows:?}");
+        }
+    }
+
+    #[test]
+    fn splitting_partitions_the_range() {
+        for (after, before, parts) in
+            [(0, 100, 4), (0, 101, 3), (10, 13, 8), (5, 6, 2), (-1, 1000, 16)]
+        {
+            let windows: Vec<Window> = split(after, before, parts).collect();
+            assert!(windows.len() <= parts, "{windows:?}");
+            assert_partition(after, before, &windows);
+        }
+    }
+
+    #[test]
+    fn splitting_the_rest_of_a_window_keeps_its_cursor_and_partitions_the_rest() {
+        let window = Window { after: 0, before: 100, cursor: Some(("user_1".to_owned(), 20)) };
+        let halves = split_rest(window.clone());
+        assert_eq!(halves.len(), 2);
+        assert_eq!(halves[0].cursor, window.cursor);
+        assert_partition(20, 100, &halves);
+        // A window too narrow to cut stays whole.
+        let narrow = Window { after: 0, before: 22, cursor: Some(("user_1".to_owned(), 20)) };
+        assert_eq!(split_rest(narrow.clone()), [narrow]);
+    }
+}
