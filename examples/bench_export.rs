@@ -10,9 +10,9 @@
 //! exported as raw JSON lines (every field) to a sink. A sequential cursor walk, then concurrent
 //! walks, side by side with the rate-limit bound: 1000 requests / 10 s × 500 users per page.
 //!
-//! Memory: the same export without latency or limit, at 10,000 and 100,000 users, each in its
-//! own process. The fake keeps its users in the same process, so the figure that matters is the
-//! export's own: peak resident memory minus the resident memory before it started.
+//! Memory: the same export without latency or limit, at 10,000 and 100,000 users. The fake runs
+//! in a process of its own (it holds every user), and each export in another, so each export's
+//! peak resident memory (`VmHWM`) is the client's alone.
 
 use std::io::Write;
 use std::process::{Command, ExitCode};
@@ -35,8 +35,12 @@ async fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         ["memory"] => memory(),
-        ["--export", users] => match users.parse() {
-            Ok(users) => export_once(users).await,
+        ["--serve", users] => match users.parse() {
+            Ok(users) => serve(users).await,
+            Err(e) => Err(format!("{users}: {e}")),
+        },
+        ["--export", url, users] => match users.parse() {
+            Ok(users) => export_once(url, users).await,
             Err(e) => Err(format!("{users}: {e}")),
         },
         _ => Err("usage: bench_export [memory]".to_owned()),
@@ -57,7 +61,7 @@ async fn export(client: &Client, concurrency: usize) -> Result<(u64, f64), Strin
     let mut sink = std::io::sink();
     let mut count = 0u64;
     while let Some(user) = users.try_next().await.map_err(|e| e.to_string())? {
-        serde_json::to_writer(&mut sink, user.as_value()).map_err(|e| e.to_string())?;
+        sink.write_all(user.json().as_bytes()).map_err(|e| e.to_string())?;
         sink.write_all(b"\n").map_err(|e| e.to_string())?;
         count += 1;
     }
@@ -71,7 +75,7 @@ async fn throughput() -> Result<(), String> {
     );
     let bound = 1000.0 / 10.0 * 500.0;
     println!("{:<22} {:>9} {:>12} {:>10}", "walk", "seconds", "users/s", "of bound");
-    for concurrency in [1, 8, 12] {
+    for concurrency in [1, 8, 12, 16] {
         // A fresh fake per run: its rate-limit windows start with the run.
         let fake = FakeClerk::builder()
             .latency(LATENCY)
@@ -105,27 +109,38 @@ async fn throughput() -> Result<(), String> {
     Ok(())
 }
 
-/// Runs one export per size in a child process and prints their memory side by side.
+/// For each size: a fake in one child process, an export in another; prints their memory.
 fn memory() -> Result<(), String> {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    println!("\nexport memory (each size in its own process):");
-    println!("{:>9} {:>16} {:>16}", "users", "export's peak", "process peak");
+    println!("\nexport memory (the export in its own process, the fake in another):");
+    println!("{:>9} {:>14}", "users", "export's peak");
     let mut results = Vec::new();
     for users in [10_000, 100_000] {
-        let output = Command::new(&exe)
-            .args(["--export", &users.to_string()])
-            .output()
+        let mut server = Command::new(&exe)
+            .args(["--serve", &users.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
             .map_err(|e| e.to_string())?;
+        let mut url = String::new();
+        let stdout = server.stdout.take().ok_or("no stdout from the fake")?;
+        BufReader::new(stdout).read_line(&mut url).map_err(|e| e.to_string())?;
+        let output = Command::new(&exe).args(["--export", url.trim(), &users.to_string()]).output();
+        // Closing its stdin stops the fake.
+        drop(server.stdin.take());
+        let _ = server.wait();
+        let output = output.map_err(|e| e.to_string())?;
         if !output.status.success() {
             return Err(String::from_utf8_lossy(&output.stderr).into_owned());
         }
         let line = String::from_utf8_lossy(&output.stdout).into_owned();
-        let numbers: Vec<f64> = line.split_whitespace().filter_map(|n| n.parse().ok()).collect();
-        let [export_kib, peak_kib] = numbers[..] else {
-            return Err(format!("unexpected output: {line}"));
-        };
-        println!("{users:>9} {:>12.1} MiB {:>12.1} MiB", export_kib / 1024.0, peak_kib / 1024.0);
-        results.push(export_kib);
+        let peak_kib: f64 =
+            line.trim().parse().map_err(|_| format!("unexpected output: {line}"))?;
+        println!("{users:>9} {:>10.1} MiB", peak_kib / 1024.0);
+        results.push(peak_kib);
     }
     if let [small, large] = results[..] {
         println!(
@@ -136,20 +151,31 @@ fn memory() -> Result<(), String> {
     Ok(())
 }
 
-/// One export of `users` users, printing the export's own peak memory and the process's, in KiB.
-async fn export_once(users: usize) -> Result<(), String> {
+/// Runs a fake with `users` users, prints its URL, and serves until stdin closes.
+async fn serve(users: usize) -> Result<(), String> {
     let fake = FakeClerk::start().await;
     fake.seed_users(users);
-    let client = fake.client();
-    // Reset the high-water mark (Linux), so the peak below is the export's, not the seeding's.
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let before = memory_kib("VmRSS:");
+    println!("{}", fake.url());
+    std::io::stdout().flush().map_err(|e| e.to_string())?;
+    // Blocks this task's thread, which is fine: the server runs on the runtime's other threads.
+    tokio::task::spawn_blocking(|| std::io::stdin().read_line(&mut String::new()))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// One export of the `users` users of the fake at `url`; prints this process's peak memory (KiB).
+async fn export_once(url: &str, users: usize) -> Result<(), String> {
+    let client = Client::builder(clerk_users::fake::DEFAULT_SECRET_KEY)
+        .base_url(url)
+        .build()
+        .map_err(|e| e.to_string())?;
     let (count, _) = export(&client, 8).await?;
     if count != users as u64 {
         return Err(format!("exported {count} users, expected {users}"));
     }
-    let peak = memory_kib("VmHWM:");
-    println!("{} {peak}", peak.saturating_sub(before));
+    println!("{}", memory_kib("VmHWM:"));
     Ok(())
 }
 

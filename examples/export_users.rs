@@ -19,8 +19,9 @@ use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
 use clerk_users::fake::FakeClerk;
+use clerk_users::pagination::{RawUser, RawUsers};
 use clerk_users::prelude::*;
-use clerk_users::{Client, Paginator, RateLimit, pagination::RawUsers};
+use clerk_users::{Client, Paginator, RateLimit};
 use futures::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -138,7 +139,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                 return Err(error.into());
             }
         };
-        out.write(user.as_value())?;
+        out.write(&user)?;
         written += 1;
         progress.inc(1);
     }
@@ -207,13 +208,14 @@ impl Output {
         })
     }
 
-    fn write(&mut self, user: &serde_json::Value) -> Result<(), Box<dyn std::error::Error>> {
+    fn write(&mut self, user: &RawUser) -> Result<(), Box<dyn std::error::Error>> {
         match self {
+            // Exactly the bytes Clerk sent.
             Output::Jsonl(out) => {
-                serde_json::to_writer(&mut *out, user)?;
+                out.write_all(user.json().as_bytes())?;
                 out.write_all(b"\n")?;
             }
-            Output::Csv(out) => out.write_record(csv_row(user))?,
+            Output::Csv(out) => out.write_record(csv_row(&user.to_value()?))?,
         }
         Ok(())
     }

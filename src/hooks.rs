@@ -28,14 +28,17 @@ use crate::{Client, ClientState, RetryPolicy, path};
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 tokio::task_local! {
-    /// Where [`with_raw_body`] wants the body of the last success response.
+    /// Where [`with_raw_list`] wants the body of the last success response.
     static RAW_BODY: std::cell::RefCell<Option<Bytes>>;
 }
 
-/// Runs a call and also returns the raw body of its (last) success response. For the raw user
-/// list: the generated call decodes typed users and so drops fields the types do not know, while
-/// an export must keep every byte Clerk sent.
-pub(crate) async fn with_raw_body<F: std::future::Future>(call: F) -> (F::Output, Option<Bytes>) {
+/// Runs a list call and returns the raw body of its (last) success response instead of leaving
+/// it to the generated decoder, which gets an empty list (`[]`) in its place.
+///
+/// For the raw user list: the generated call decodes typed users and so drops fields the types do
+/// not know, while an export must keep every byte Clerk sent; decoding each page both ways would
+/// double the client's work per page, the bottleneck of a fast export.
+pub(crate) async fn with_raw_list<F: std::future::Future>(call: F) -> (F::Output, Option<Bytes>) {
     RAW_BODY
         .scope(std::cell::RefCell::new(None), async {
             let output = call.await;
@@ -185,9 +188,9 @@ async fn read_whole(mut response: reqwest::Response) -> reqwest::Result<reqwest:
         (body, Some(captured))
     } else {
         let body = response.bytes().await?;
-        // Only inside `with_raw_body`; elsewhere there is no slot and nothing happens.
-        let _ = RAW_BODY.try_with(|slot| *slot.borrow_mut() = Some(body.clone()));
-        (body, None)
+        // Only inside `with_raw_list`; elsewhere there is no slot and the body goes on as it is.
+        let taken = RAW_BODY.try_with(|slot| *slot.borrow_mut() = Some(body.clone())).is_ok();
+        (if taken { Bytes::from_static(b"[]") } else { body }, None)
     };
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;

@@ -398,11 +398,23 @@ impl ListRequest {
                     Some(store.order_position(user.created_at, &user.id))
                 }
             };
+            // The order is by created_at: the time bounds are a slice of it, found by binary
+            // search, so a window late in a large list does not scan everything before it.
+            let created = |slot: &u32| store.get(*slot).map_or(i64::MIN, |user| user.created_at);
+            let low = self
+                .filters
+                .created_at_after
+                .map_or(0, |after| order.partition_point(|s| created(s) <= after));
+            let high = self
+                .filters
+                .created_at_before
+                .map_or(order.len(), |before| order.partition_point(|s| created(s) < before))
+                .max(low);
             let walk: Box<dyn Iterator<Item = &u32>> = match (self.descending, start) {
-                (false, None) => Box::new(order.iter()),
-                (false, Some(at)) => Box::new(order.iter().skip(at + 1)),
-                (true, None) => Box::new(order.iter().rev()),
-                (true, Some(at)) => Box::new(order[..at.min(order.len())].iter().rev()),
+                (false, None) => Box::new(order[low..high].iter()),
+                (false, Some(at)) => Box::new(order[(at + 1).clamp(low, high)..high].iter()),
+                (true, None) => Box::new(order[low..high].iter().rev()),
+                (true, Some(at)) => Box::new(order[low..at.clamp(low, high)].iter().rev()),
             };
             return Ok(walk
                 .filter(|slot| admitted(slot))
