@@ -9,6 +9,7 @@
 //! affects each equally, and prints the median time of each:
 //!
 //! - `Vec<types::User>`: the real thing, open enums, discriminated unions and all;
+//! - `Vec<RawUser>`: what the raw export reads: each user's JSON text, its `id` and `created_at`;
 //! - `Vec<IdOnly>`: a struct with only `id`, which still has to scan every byte (the floor);
 //! - `serde_json::Value`: a generic tree, for scale.
 
@@ -18,6 +19,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use clerk_users::pagination::RawUser;
 use clerk_users::types;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -44,8 +46,12 @@ fn main() {
         }
     }
 
-    let (mut typed, mut floor, mut value) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut typed, mut floor, mut value, mut raw) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
+        raw.push(time(|| {
+            black_box(serde_json::from_slice::<Vec<RawUser>>(&bytes).map(|u| u.len()))
+        }));
         typed.push(time(|| {
             black_box(serde_json::from_slice::<Vec<types::User>>(&bytes).map(|u| u.len()))
         }));
@@ -56,15 +62,19 @@ fn main() {
             black_box(serde_json::from_slice::<Value>(&bytes).map(|v| v.is_array()))
         }));
     }
-    let (typed, floor, value) = (median(typed), median(floor), median(value));
+    let (typed, floor, value, raw) = (median(typed), median(floor), median(value), median(raw));
     println!(
         "page: 500 users, {} KiB of JSON; median of {ROUNDS} rounds of {DECODES_PER_ROUND} decodes",
         bytes.len() / 1024
     );
     println!("{:<22} {:>10} {:>14}", "decoded into", "per page", "vs IdOnly");
-    for (name, took) in
-        [("Vec<types::User>", typed), ("Vec<IdOnly> (floor)", floor), ("serde_json::Value", value)]
-    {
+    let rows = [
+        ("Vec<types::User>", typed),
+        ("Vec<RawUser>", raw),
+        ("Vec<IdOnly> (floor)", floor),
+        ("serde_json::Value", value),
+    ];
+    for (name, took) in rows {
         println!(
             "{name:<22} {:>8.2} ms {:>13.2}x",
             took.as_secs_f64() * 1e3,
