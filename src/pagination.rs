@@ -25,22 +25,25 @@
 //! `order_by`, or `created_at` in either direction): each page starts after the last user of the
 //! previous one, so users created or deleted during the walk cannot shift it. Other orderings, and
 //! the other lists, move by `offset`. An offset walk skips ids it yielded in the previous two pages,
-//! so rows pushed down by insertions (up to 1,000 between two requests) are not yielded twice; a
-//! deletion during an offset walk can still make it skip a row, which no offset walk can avoid.
+//! so rows pushed down by insertions (up to two pages' worth between two requests) are not yielded
+//! twice; a deletion during an offset walk can still make it skip a row, which no offset walk can
+//! avoid. Neither walk can follow a user whose `created_at` is changed while it runs
+//! (`update_user` accepts one): such a user may be skipped or yielded twice.
 //!
 //! # Termination
 //!
 //! The walk ends after a page shorter than requested, an empty page, when `offset` reaches the
 //! `total_count` a page reported, or at [`max_items`](Paginator::max_items). NB: a server that
-//! answers the same page again (the cursor or the offset would not advance, or a full page brings
-//! nothing new) ends the walk with an error instead of looping forever.
+//! answers the same page again (the cursor would not advance, or two full pages in a row bring
+//! nothing new) ends the walk with [`Error::PageRepeated`] instead of looping forever.
 //!
 //! # Errors
 //!
 //! Everything from the pages that arrived is yielded first; then the error, as
 //! [`Error::Interrupted`] carrying a [`ResumeToken`]; then the stream ends. Passing the token to
 //! [`Paginator::resume`] on a new paginator with the same filters continues after the last item
-//! yielded, without repeats.
+//! yielded, without repeats. (A concurrent walk that fails before its first page, while finding
+//! the range to walk, returns the error as is: nothing was yielded, so it simply starts again.)
 //!
 //! Streams own a clone of the client, so they are `Send + 'static` and can be moved into tasks.
 
@@ -402,6 +405,8 @@ struct Running<E: Endpoint> {
     next_offset: u64,
     recent: VecDeque<Vec<String>>,
     yielded: u64,
+    /// Full pages in a row that brought nothing new (an offset walk).
+    stale_pages: usize,
 }
 
 impl<E: Endpoint> Walk<E> {
@@ -415,7 +420,16 @@ impl<E: Endpoint> Walk<E> {
             },
             Walk::Running(running) => running,
         };
-        running.next_page().await
+        let mut running = running;
+        loop {
+            match running.next_page().await {
+                // A page whose every row was a repeat says nothing: go on to the next one.
+                Some((Ok(page), Some(Walk::Running(next)))) if page.items.is_empty() => {
+                    running = next
+                }
+                outcome => return outcome,
+            }
+        }
     }
 }
 
@@ -423,6 +437,12 @@ impl<E: Endpoint> Running<E> {
     fn start(paginator: Paginator<E>) -> Result<Self> {
         let plan = E::plan(&paginator.parameters)?;
         let page_size = paginator.checked_page_size(plan.limit)?;
+        if plan.starting_after.is_some() && plan.offset != 0 {
+            // Clerk answers 422 to both at once; say so before sending anything.
+            return Err(Error::InvalidRequest(
+                "starting_after cannot be combined with a non-zero offset".to_owned(),
+            ));
+        }
         let mut running = Running {
             client: paginator.client,
             parameters: paginator.parameters,
@@ -434,7 +454,9 @@ impl<E: Endpoint> Running<E> {
             next_offset: plan.offset,
             recent: VecDeque::new(),
             yielded: 0,
+            stale_pages: 0,
         };
+
         if let Some(token) = paginator.resume {
             running.restore(token)?;
         }
@@ -516,7 +538,11 @@ impl<E: Endpoint> Running<E> {
                 .into_iter()
                 .filter(|item| E::id(item).is_none_or(|id| !recent.contains(id)))
                 .collect();
-            if fresh.is_empty() && received >= limit {
+            // A burst of insertions can push a whole page of rows already seen into the next
+            // one; a server repeating itself does it again and again.
+            self.stale_pages =
+                if fresh.is_empty() && received >= limit { self.stale_pages + 1 } else { 0 };
+            if self.stale_pages >= REMEMBERED_PAGES {
                 return Some((Err(self.interrupted(Error::PageRepeated)), None));
             }
             fresh
@@ -530,7 +556,9 @@ impl<E: Endpoint> Running<E> {
             self.recent.pop_front();
         }
         let items: Vec<E::Item> = match self.remaining {
-            Some(remaining) => items.into_iter().take(remaining as usize).collect(),
+            Some(remaining) => {
+                items.into_iter().take(usize::try_from(remaining).unwrap_or(usize::MAX)).collect()
+            }
             None => items,
         };
         self.yielded += items.len() as u64;

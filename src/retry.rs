@@ -14,6 +14,9 @@
 //! [`RetryPolicy::max_attempts`] times and waits at most [`RetryPolicy::max_total_wait`] in all;
 //! then the last error is returned, with its status, `ClerkErrors` and `Retry-After`.
 //!
+//! A lost response can hide a success: a `DELETE` retried after its response was lost may answer
+//! 404, because the first attempt did delete. That 404 is returned as is.
+//!
 //! reqwest's own `retry` module was the first choice, but in reqwest 0.13 it has no backoff and
 //! does not read `Retry-After` (its classifier decides only "again or not", immediately), so the
 //! loop lives in the request hook (`src/hooks.rs`), and this module is its pure policy.
@@ -134,7 +137,8 @@ impl RetryPolicy {
             }
             _ => return None,
         };
-        (waited + delay <= self.max_total_wait).then_some(delay)
+        // `checked_add`: a `Retry-After` of u64::MAX seconds must not overflow.
+        waited.checked_add(delay).is_some_and(|total| total <= self.max_total_wait).then_some(delay)
     }
 
     /// Exponential backoff with "equal jitter": half the step is fixed, half random, so waits
@@ -258,6 +262,13 @@ mod tests {
             policy().next_delay(2, outcome, Some(10 * SECOND), true, 50 * SECOND, 0.5),
             Some(10 * SECOND)
         );
+    }
+
+    #[test]
+    fn a_huge_retry_after_does_not_overflow() {
+        let outcome = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
+        let huge = Some(Duration::from_secs(u64::MAX));
+        assert_eq!(policy().next_delay(2, outcome, huge, true, SECOND, 0.5), None);
     }
 
     #[test]

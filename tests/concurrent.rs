@@ -182,6 +182,42 @@ async fn an_interrupted_concurrent_walk_resumes_to_the_end_without_repeats() {
 }
 
 #[tokio::test]
+async fn a_concurrent_walk_stopped_by_max_items_resumes_without_skipping() {
+    let fake = FakeClerk::start().await;
+    fake.seed_users(3_000);
+    let client = fake.client();
+
+    // Pages from several windows arrive at once; the last one is cut short by max_items.
+    let first: Vec<clerk_users::Page<clerk_users::types::User>> = client
+        .get_user_list()
+        .paginate()
+        .page_size(100)
+        .concurrency(4)
+        .max_items(1_234)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let token = first.last().unwrap().resume.clone();
+    assert_eq!(token.items_yielded(), 1_234);
+    let rest = client
+        .get_user_list()
+        .paginate()
+        .page_size(100)
+        .concurrency(4)
+        .resume(token)
+        .collect_all()
+        .await
+        .unwrap();
+
+    let walked: Vec<String> =
+        first.into_iter().flat_map(|p| p.items).chain(rest).map(|u| u.id).collect();
+    let unique: HashSet<&String> = walked.iter().collect();
+    assert_eq!(walked.len(), unique.len(), "no repeats");
+    assert_eq!(unique.len(), 3_000, "no skips");
+}
+
+#[tokio::test]
 async fn concurrency_needs_the_created_at_ordering() {
     let fake = FakeClerk::start().await;
     let error = fake

@@ -32,6 +32,9 @@ pub trait Paginate {
 #[derive(Debug)]
 pub enum Users {}
 
+/// The most requests a concurrent walk keeps in flight.
+const MAX_CONCURRENCY: usize = 256;
+
 /// The user list as Clerk sent it (`get_user_list(…).paginate().raw()`): every field, whether
 /// this crate's types know it or not. For exports and syncs that must not lose data.
 #[derive(Debug)]
@@ -158,7 +161,7 @@ impl Paginator<Users> {
     /// Walks `created_at` windows, `concurrency` at a time, instead of one cursor; see
     /// [`concurrency`](Paginator::<RawUsers>::concurrency).
     pub fn concurrency(mut self, concurrency: usize) -> Self {
-        self.concurrency = concurrency.max(1);
+        self.concurrency = concurrency.clamp(1, MAX_CONCURRENCY);
         self
     }
 }
@@ -168,9 +171,10 @@ impl Paginator<RawUsers> {
     /// cursor: with enough concurrency the walk runs at the rate limit instead of the latency
     /// bound. Every user that existed when the walk started is yielded exactly once; pages come
     /// in no particular order, users created meanwhile are left out. Needs the `created_at`
-    /// ordering (the default) and no `offset`. `1` (the default) walks one cursor.
+    /// ordering (the default) and no `offset`. `1` (the default) walks one cursor; more than 256
+    /// counts as 256 (Clerk's rate limit makes more pointless).
     pub fn concurrency(mut self, concurrency: usize) -> Self {
-        self.concurrency = concurrency.max(1);
+        self.concurrency = concurrency.clamp(1, MAX_CONCURRENCY);
         self
     }
 }

@@ -48,6 +48,9 @@ pub struct WindowRequest {
     pub starting_after: Option<String>,
 }
 
+/// The most windows a walk starts with.
+const MAX_WINDOWS: usize = 1024;
+
 type InFlight<T> = FuturesUnordered<BoxFuture<'static, (Window, u64, Result<Fetched<T>>)>>;
 
 /// The state of a concurrent walk between pages.
@@ -103,7 +106,8 @@ impl<E: Endpoint> Windows<E> {
                     E::edge(client.clone(), parameters.clone(), true),
                 )?;
                 let (Some(oldest), Some(newest)) = (oldest, newest) else { return Ok(None) };
-                windows.queue = split(oldest - 1, newest + 1, concurrency * 2).collect();
+                let (after, before) = widen(oldest, newest);
+                windows.queue = split(after, before, concurrency.saturating_mul(2)).collect();
             }
         }
         Ok(Some(windows))
@@ -151,25 +155,54 @@ impl<E: Endpoint> Windows<E> {
         if let Some(at) = self.flying.iter().position(|w| *w == window) {
             self.flying.swap_remove(at);
         }
-        let full = fetched.items.len() as u64 >= limit;
-        let last = fetched
-            .items
-            .last()
-            .and_then(|item| Some((E::id(item)?.to_owned(), E::created_at(item)?)));
-        if full && let Some(last) = last {
-            let continued = Window { cursor: Some(last), ..window };
+        let received = fetched.items.len();
+        let full = received as u64 >= limit;
+        let mut items = fetched.items;
+        if let Some(remaining) = self.remaining {
+            items.truncate(usize::try_from(remaining).unwrap_or(usize::MAX));
+        }
+        // Cut short by `max_items` (other windows' pages came first): the rest of this page, and
+        // of the window, is still to come on resume.
+        let cut = items.len() < received;
+        // Where the window continues: after the last item yielded, if there may be more.
+        if full || cut {
+            let last = match items.last() {
+                Some(item) => match (E::id(item), E::created_at(item)) {
+                    (Some(id), Some(at)) => Some((id.to_owned(), at)),
+                    _ => {
+                        let error = unplaceable();
+                        self.flying.push(window);
+                        let resume = Box::new(self.token());
+                        return Some((
+                            Err(Error::Interrupted { error: Box::new(error), resume }),
+                            None,
+                        ));
+                    }
+                },
+                None => window.cursor.clone(),
+            };
+            // NB: a server that ignores the cursor would hand back the same page forever: the
+            // window's position must move past its cursor, or the walk stops.
+            if let (Some((id, at)), Some((old_id, old_at))) = (&last, &window.cursor)
+                && !cut
+                && ((at, id) <= (old_at, old_id) || items.iter().any(|i| E::id(i) == Some(old_id)))
+            {
+                self.flying.push(window);
+                let resume = Box::new(self.token());
+                return Some((
+                    Err(Error::Interrupted { error: Box::new(Error::PageRepeated), resume }),
+                    None,
+                ));
+            }
+            let continued = Window { cursor: last, ..window };
             // Nothing else waiting: cut what is left of this window, so an idle worker can help.
-            if self.queue.is_empty() && self.in_flight.len() + 1 < self.concurrency {
+            if !cut && self.queue.is_empty() && self.in_flight.len() + 1 < self.concurrency {
                 self.queue.extend(split_rest(continued));
             } else {
                 self.queue.push_back(continued);
             }
         }
-        let mut items = fetched.items;
-        if let Some(remaining) = self.remaining {
-            items.truncate(remaining as usize);
-            self.remaining = Some(remaining - items.len() as u64);
-        }
+        self.remaining = self.remaining.map(|r| r - items.len() as u64);
         self.yielded += items.len() as u64;
         let page = Page { items, total_count: None, resume: self.token() };
         let done =
@@ -178,29 +211,54 @@ impl<E: Endpoint> Windows<E> {
     }
 }
 
-/// `parts` windows covering `(after, before)` evenly (fewer when the range is narrow).
+/// An item a window cannot continue after: a user without `id` or integer `created_at`.
+fn unplaceable() -> Error {
+    use serde::de::Error as _;
+    Error::Decode {
+        body: bytes::Bytes::new(),
+        source: serde_json::Error::custom(
+            "a full page of a concurrent walk ended with a user without id or created_at",
+        ),
+    }
+}
+
+/// `parts` windows covering `(after, before)` evenly (fewer when the range is narrow). The
+/// arithmetic is in `i128`: timestamps come from the server.
 fn split(after: i64, before: i64, parts: usize) -> impl Iterator<Item = Window> {
-    let span = before.saturating_sub(after).max(1);
-    let parts = (parts as i64).clamp(1, span);
+    let (after, before) = (i128::from(after), i128::from(before));
+    let span = (before - after).max(1);
+    // More windows than this only adds partial pages.
+    let parts = (parts.min(MAX_WINDOWS) as i128).clamp(1, span);
     let step = span / parts;
+    let narrow = |t: i128| i64::try_from(t).unwrap_or(if t < 0 { i64::MIN } else { i64::MAX });
     (0..parts).map(move |i| {
-        let start = after + i * step;
-        let end = if i + 1 == parts { before } else { after + (i + 1) * step + 1 };
+        let start = narrow(after + i * step);
+        let end = narrow(if i + 1 == parts { before } else { after + (i + 1) * step + 1 });
         // Windows are exclusive at both ends: the next one starts one millisecond before this
         // one's `before`, so that millisecond belongs to exactly one of them.
         Window { after: start, before: end, cursor: None }
     })
 }
 
+/// `t - 1` and `t + 1` that stay in range.
+fn widen(oldest: i64, newest: i64) -> (i64, i64) {
+    (oldest.saturating_sub(1), newest.saturating_add(1))
+}
+
 /// Cuts what is left of a window after its cursor in two: the window keeps its cursor and the
 /// lower half, a new window takes the upper half.
 fn split_rest(window: Window) -> Vec<Window> {
     let Some((_, at)) = &window.cursor else { return vec![window] };
-    let mid = at + (window.before - at) / 2;
-    if mid <= *at + 1 || mid >= window.before {
+    let (at, before) = (i128::from(*at), i128::from(window.before));
+    let mid = at + (before - at) / 2;
+    if mid <= at + 1 || mid >= before {
         return vec![window];
     }
-    let upper = Window { after: mid - 1, before: window.before, cursor: None };
+    // `at < mid < before`, so `mid` and `mid - 1` fit in an i64.
+    let (Ok(mid), Ok(below)) = (i64::try_from(mid), i64::try_from(mid - 1)) else {
+        return vec![window];
+    };
+    let upper = Window { after: below, before: window.before, cursor: None };
     vec![Window { before: mid, ..window }, upper]
 }
 
@@ -225,6 +283,20 @@ mod tests {
             assert!(windows.len() <= parts, "{windows:?}");
             assert_partition(after, before, &windows);
         }
+    }
+
+    #[test]
+    fn extreme_timestamps_do_not_overflow() {
+        assert_eq!(widen(i64::MIN, i64::MAX), (i64::MIN, i64::MAX));
+        let windows: Vec<Window> = split(i64::MIN, i64::MAX, usize::MAX).collect();
+        assert!(!windows.is_empty());
+        assert_eq!((windows[0].after, windows.last().unwrap().before), (i64::MIN, i64::MAX));
+        let far = Window {
+            after: i64::MIN,
+            before: i64::MAX,
+            cursor: Some(("u".to_owned(), i64::MIN + 1)),
+        };
+        assert_eq!(split_rest(far).len(), 2);
     }
 
     #[test]
