@@ -207,6 +207,28 @@ fn limit(request: &PageRequest) -> Option<NonZeroU64> {
     NonZeroU64::new(request.limit)
 }
 
+/// The plan of an offset list: from the builder's `offset`, pages of its `limit`.
+fn offset_plan(
+    offset: &std::result::Result<Option<u64>, String>,
+    limit: &std::result::Result<Option<NonZeroU64>, String>,
+) -> Result<Plan> {
+    Ok(Plan {
+        cursor: false,
+        starting_after: None,
+        offset: set(offset)?.unwrap_or(0),
+        limit: set(limit)?.map(NonZeroU64::get),
+    })
+}
+
+/// The `total_count` of a list that reports one, from a one-item first page.
+fn total_from_first_page<E: Endpoint>(
+    client: Client,
+    parameters: E::Parameters,
+) -> BoxFuture<'static, Result<u64>> {
+    let first = PageRequest { limit: 1, offset: Some(0), starting_after: None };
+    E::fetch(client, parameters, first).map(|page| Ok(page?.total_count.unwrap_or(0))).boxed()
+}
+
 /// A count Clerk reports as a signed integer.
 fn count(total: i64) -> u64 {
     u64::try_from(total).unwrap_or(0)
@@ -324,12 +346,7 @@ impl Endpoint for OrganizationMemberships {
 
     fn plan(parameters: &UsersGetOrganizationMembershipsParameters) -> Result<Plan> {
         set(&parameters.user_id)?;
-        Ok(Plan {
-            cursor: false,
-            starting_after: None,
-            offset: set(&parameters.offset)?.unwrap_or(0),
-            limit: set(&parameters.limit)?.map(NonZeroU64::get),
-        })
+        offset_plan(&parameters.offset, &parameters.limit)
     }
 
     fn fetch(
@@ -354,10 +371,7 @@ impl Endpoint for OrganizationMemberships {
         client: Client,
         parameters: Self::Parameters,
     ) -> BoxFuture<'static, Result<u64>> {
-        let first = PageRequest { limit: 1, offset: Some(0), starting_after: None };
-        Self::fetch(client, parameters, first)
-            .map(|page| Ok(page?.total_count.unwrap_or(0)))
-            .boxed()
+        total_from_first_page::<Self>(client, parameters)
     }
 }
 
@@ -368,12 +382,7 @@ impl Endpoint for OAuthAccessTokens {
     fn plan(parameters: &GetOAuthAccessTokenParameters) -> Result<Plan> {
         set(&parameters.user_id)?;
         set(&parameters.provider)?;
-        Ok(Plan {
-            cursor: false,
-            starting_after: None,
-            offset: set(&parameters.offset)?.unwrap_or(0),
-            limit: set(&parameters.limit)?.map(NonZeroU64::get),
-        })
+        offset_plan(&parameters.offset, &parameters.limit)
     }
 
     fn fetch(
@@ -400,10 +409,7 @@ impl Endpoint for OAuthAccessTokens {
         client: Client,
         parameters: Self::Parameters,
     ) -> BoxFuture<'static, Result<u64>> {
-        let first = PageRequest { limit: 1, offset: Some(0), starting_after: None };
-        Self::fetch(client, parameters, first)
-            .map(|page| Ok(page?.total_count.unwrap_or(0)))
-            .boxed()
+        total_from_first_page::<Self>(client, parameters)
     }
 }
 
