@@ -1,18 +1,21 @@
 //! The crate's error type, and the decoding of Clerk's error responses.
 //!
-//! Generated calls return progenitor's `Error<()>`; `?` (or [`Error::from`]) turns it into this
-//! [`Error`], which knows Clerk's error body ([`types::ClerkErrors`]) for every status, declared in
-//! the spec or not. The request hook keeps the body of every 4xx/5xx response for this purpose
-//! (see `src/hooks.rs`), so the conversion itself never waits on the network.
+//! Every `send()`, generated or hand-written, returns this [`Error`]. It knows Clerk's error body
+//! ([`types::ClerkErrors`]) for every status, declared in the spec or not: the request hook keeps
+//! the body of every 4xx/5xx response and the request's method and path (see `src/hooks.rs`), so
+//! turning a response into an error never waits on the network.
+//!
+//! What an error shows of the request is its method and path, never the query string (it
+//! carries emails and names), the headers (the secret key) or a body (personal data).
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
 
-use crate::{ConfigError, ResumeToken, types};
+use crate::{ConfigError, types};
 
 /// A `Result` whose error is the crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -21,11 +24,21 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// Match on the variants, or ask questions without matching: [`status`](Error::status),
 /// [`clerk_errors`](Error::clerk_errors), [`codes`](Error::codes), [`trace_id`](Error::trace_id),
-/// [`retry_after`](Error::retry_after), [`is_not_found`](Error::is_not_found) and friends.
+/// [`retry_after`](Error::retry_after), [`request`](Error::request),
+/// [`is_not_found`](Error::is_not_found) and friends.
 ///
-/// `Display` is one short line (for 4xx/5xx: the status, then Clerk's first error code and
-/// message); the underlying transport or decoding error is reached through
-/// [`source`](std::error::Error::source).
+/// `Display` is one line: the request's method and path, then what happened (for 4xx/5xx: the
+/// status, Clerk's first error code and message, and the trace id to quote to Clerk support).
+/// `Debug` shows the same facts as fields. The transport or decoding error underneath is reached
+/// through [`source`](std::error::Error::source).
+///
+/// ```
+/// # fn show(error: clerk_users::Error) {
+/// // DELETE /v1/users/user_x: clerk returned 404 Not Found: resource_not_found: not found
+/// //   (trace id 2b4a…)
+/// eprintln!("{error}");
+/// # }
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -35,45 +48,54 @@ pub enum Error {
     /// parameter of `""`, `"."` or `".."`, or an unset required parameter.
     InvalidRequest(String),
     /// Sending the request or reading the response failed: connection, TLS or timeout.
-    Transport(reqwest::Error),
-    /// A success response whose body is not the JSON the operation returns.
-    Decode {
-        /// The body as received.
-        body: Bytes,
-        /// Why it did not decode.
-        source: serde_json::Error,
+    Transport {
+        /// The request that failed.
+        request: Box<RequestLine>,
+        /// What failed, without the request's URL (it would repeat the query string).
+        source: reqwest::Error,
     },
+    /// A success response whose body is not the JSON the operation returns.
+    Decode(Box<DecodeError>),
     /// A response whose status the operation does not expect and that is not an error, such as a
     /// redirect (the client does not follow redirects).
-    UnexpectedStatus(StatusCode),
+    UnexpectedStatus {
+        /// The request that got the response.
+        request: Box<RequestLine>,
+        /// The status.
+        status: StatusCode,
+    },
     /// A request hook refused the request.
     Hook(String),
     /// The client could not be built; see [`ConfigError`]. Lets `Client::from_env()?` share a
     /// `Result` with the calls that follow.
     Config(ConfigError),
-    /// A pagination stream stopped because the server answered the same page again (the cursor
-    /// or offset did not advance), instead of looping forever.
-    PageRepeated,
-    /// A pagination stream stopped here; everything before was yielded. Its questions
-    /// ([`status`](Error::status), [`codes`](Error::codes), …) answer for the error inside.
-    Interrupted {
-        /// What stopped the walk.
-        error: Box<Error>,
-        /// Where to continue: pass it to [`Paginator::resume`](crate::Paginator::resume).
-        resume: Box<ResumeToken>,
-    },
 }
 
-/// A 4xx or 5xx response from Clerk: its status, headers and decoded body.
-#[derive(Debug, Clone)]
+/// The method and path of the request an [`Error`] is about: `GET /v1/users/user_x`.
+///
+/// The path is the one sent, without the query string. When the request got no further than
+/// the generated code (a success body that did not decode), it is the operation's path template
+/// from the spec, such as `/users/{user_id}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestLine {
+    method: Method,
+    path: String,
+}
+
+/// A 4xx or 5xx response from Clerk: the request, the status, the headers and the decoded body.
+#[derive(Clone)]
 pub struct ApiError {
+    request: RequestLine,
     status: StatusCode,
     headers: HeaderMap,
     body: ErrorBody,
 }
 
 /// The body of an error response.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` shows Clerk's error document, but only the length of a text body: it may hold
+/// anything, personal data included.
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
     /// Clerk's error document, as every Clerk error should carry.
@@ -88,8 +110,18 @@ pub enum ErrorBody {
     },
 }
 
-/// The body of a 4xx/5xx response as the request hook read it, carried to [`Error::from`] in the
-/// response's extensions.
+/// A success response whose body did not decode into the operation's type.
+///
+/// `Display` and `Debug` never show the body or serde's message (both can quote user data);
+/// [`body`](DecodeError::body) and [`source`](std::error::Error::source) give them on request.
+pub struct DecodeError {
+    request: RequestLine,
+    body: Bytes,
+    source: serde_json::Error,
+}
+
+/// The body of a 4xx/5xx response as the request hook read it, carried to the error in the
+/// response's extensions together with the request line.
 #[derive(Debug, Clone)]
 pub(crate) struct CapturedBody {
     pub(crate) bytes: Bytes,
@@ -103,14 +135,21 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::UnexpectedStatus(status) => Some(*status),
-            Error::Transport(e) => e.status(),
-            Error::Interrupted { error, .. } => error.status(),
-            Error::InvalidRequest(_)
-            | Error::Decode { .. }
-            | Error::Hook(_)
-            | Error::Config(_)
-            | Error::PageRepeated => None,
+            Error::UnexpectedStatus { status, .. } => Some(*status),
+            Error::Transport { source, .. } => source.status(),
+            Error::InvalidRequest(_) | Error::Decode(_) | Error::Hook(_) | Error::Config(_) => None,
+        }
+    }
+
+    /// The method and path of the request, when one was made.
+    pub fn request(&self) -> Option<&RequestLine> {
+        match self {
+            Error::Api(api) => Some(&api.request),
+            Error::Transport { request, .. } | Error::UnexpectedStatus { request, .. } => {
+                Some(request)
+            }
+            Error::Decode(decode) => Some(&decode.request),
+            Error::InvalidRequest(_) | Error::Hook(_) | Error::Config(_) => None,
         }
     }
 
@@ -118,7 +157,6 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
-            Error::Interrupted { error, .. } => error.api_error(),
             _ => None,
         }
     }
@@ -162,45 +200,88 @@ impl Error {
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        match self {
-            Error::Transport(e) => e.is_timeout(),
-            Error::Interrupted { error, .. } => error.is_timeout(),
-            _ => false,
+        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+
+    /// Turns the generated code's error for one call into the crate's, naming the call by its
+    /// HTTP method and the spec's path template (`/users/{user_id}`), which stands in for the
+    /// path when the response (or the transport error) does not tell the path sent. Every
+    /// `send()` ends here.
+    pub(crate) fn from_generated(
+        error: progenitor_client::Error<()>,
+        method: &'static str,
+        path: &'static str,
+    ) -> Error {
+        use progenitor_client::Error as Generated;
+        let template =
+            || RequestLine::new(Method::from_bytes(method.as_bytes()).unwrap_or_default(), path);
+        match error {
+            Generated::InvalidRequest(message) => Error::InvalidRequest(message),
+            Generated::CommunicationError(source)
+            | Generated::InvalidUpgrade(source)
+            | Generated::ResponseBodyError(source) => {
+                let mut request = template();
+                if let Some(url) = source.url() {
+                    request.path = url.path().to_owned();
+                }
+                Error::Transport { request: Box::new(request), source: source.without_url() }
+            }
+            Generated::InvalidResponsePayload(body, source) => {
+                Error::Decode(Box::new(DecodeError { request: template(), body, source }))
+            }
+            Generated::UnexpectedResponse(response) => Error::from_response(&response, template),
+            // Not produced: the code generator removes declared error responses, so errors
+            // arrive as `UnexpectedResponse`. Kept for completeness, without a body.
+            Generated::ErrorResponse(value) => Error::Api(Box::new(ApiError::new(
+                template(),
+                value.status(),
+                value.headers().clone(),
+                None,
+            ))),
+            Generated::Custom(message) => Error::Hook(message),
         }
     }
 
-    /// Where an interrupted pagination stream can continue; see
-    /// [`Paginator::resume`](crate::Paginator::resume).
-    pub fn resume_token(&self) -> Option<&ResumeToken> {
-        match self {
-            Error::Interrupted { resume, .. } => Some(resume),
-            _ => None,
+    /// Turns a response the generated code did not expect into an error, using the request line
+    /// and body the request hook attached to it.
+    fn from_response(
+        response: &reqwest::Response,
+        template: impl FnOnce() -> RequestLine,
+    ) -> Error {
+        let status = response.status();
+        let request = response.extensions().get::<RequestLine>().cloned().unwrap_or_else(template);
+        if !(status.is_client_error() || status.is_server_error()) {
+            return Error::UnexpectedStatus { request: Box::new(request), status };
         }
+        let captured = response.extensions().get::<CapturedBody>();
+        Error::Api(Box::new(ApiError::new(request, status, response.headers().clone(), captured)))
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(request) = self.request() {
+            write!(f, "{request}: ")?;
+        }
         match self {
             Error::Api(api) => api.fmt(f),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             // Name the timeout that fired, so it can be found and raised.
-            Error::Transport(e) if e.is_timeout() && e.is_connect() => f.write_str(
-                "timed out connecting to clerk (the client's connect_timeout, 10 s unless set)",
-            ),
-            Error::Transport(e) if e.is_timeout() => {
+            Error::Transport { source, .. } if source.is_timeout() && source.is_connect() => f
+                .write_str(
+                    "timed out connecting to clerk (the client's connect_timeout, 10 s unless set)",
+                ),
+            Error::Transport { source, .. } if source.is_timeout() => {
                 f.write_str("clerk did not answer in time (the client's timeout, 30 s unless set)")
             }
-            Error::Transport(_) => f.write_str("error sending request to clerk"),
-            Error::Decode { .. } => f.write_str("error decoding clerk's response body"),
-            Error::UnexpectedStatus(status) => write!(f, "unexpected response status {status}"),
+            Error::Transport { .. } => f.write_str("error sending request to clerk"),
+            Error::Decode(decode) => decode.fmt(f),
+            Error::UnexpectedStatus { status, .. } => {
+                write!(f, "unexpected response status {status}")
+            }
             Error::Hook(message) => write!(f, "request refused: {message}"),
             // Transparent: the configuration error already says what to fix.
             Error::Config(error) => error.fmt(f),
-            Error::PageRepeated => f.write_str("the server answered the same page again"),
-            Error::Interrupted { error, resume } => {
-                write!(f, "listing interrupted after {} items: {error}", resume.items_yielded())
-            }
         }
     }
 }
@@ -208,16 +289,13 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
-            Error::Decode { source, .. } => Some(source),
+            Error::Transport { source, .. } => Some(source),
+            Error::Decode(decode) => Some(&decode.source),
             Error::Config(error) => std::error::Error::source(error),
-            // Display already includes the inner error's message; continue below it.
-            Error::Interrupted { error, .. } => error.source(),
             Error::Api(_)
             | Error::InvalidRequest(_)
-            | Error::UnexpectedStatus(_)
-            | Error::Hook(_)
-            | Error::PageRepeated => None,
+            | Error::UnexpectedStatus { .. }
+            | Error::Hook(_) => None,
         }
     }
 }
@@ -228,62 +306,54 @@ impl From<ConfigError> for Error {
     }
 }
 
-impl From<progenitor_client::Error<()>> for Error {
-    fn from(error: progenitor_client::Error<()>) -> Self {
-        use progenitor_client::Error as Generated;
-        match error {
-            Generated::InvalidRequest(message) => Error::InvalidRequest(message),
-            Generated::CommunicationError(e)
-            | Generated::InvalidUpgrade(e)
-            | Generated::ResponseBodyError(e) => Error::Transport(e),
-            Generated::InvalidResponsePayload(body, source) => Error::Decode { body, source },
-            Generated::UnexpectedResponse(response) => Error::from_response(&response),
-            // Not produced: build.rs removes declared error responses, so errors arrive as
-            // `UnexpectedResponse`. Kept for completeness, without a body.
-            Generated::ErrorResponse(value) => {
-                Error::Api(Box::new(ApiError::new(value.status(), value.headers().clone(), None)))
-            }
-            Generated::Custom(message) => Error::Hook(message),
-        }
+// ===== impl RequestLine =====
+
+impl RequestLine {
+    pub(crate) fn new(method: Method, path: impl Into<String>) -> RequestLine {
+        RequestLine { method, path: path.into() }
+    }
+
+    /// The line of a request about to be sent: its method and path, without the query.
+    pub(crate) fn of(request: &reqwest::Request) -> RequestLine {
+        RequestLine::new(request.method().clone(), request.url().path())
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path, without the query string.
+    pub fn path(&self) -> &str {
+        &self.path
     }
 }
 
-impl Error {
-    /// Turns the generated code's error for one call into the crate's, naming the call by its
-    /// HTTP method and the spec's path template (`/users/{user_id}`). Every generated `send()`
-    /// ends here.
-    pub(crate) fn from_generated(
-        error: progenitor_client::Error<()>,
-        method: &'static str,
-        path: &'static str,
-    ) -> Error {
-        let _ = (method, path);
-        Error::from(error)
-    }
-}
-
-impl Error {
-    /// Turns a response the generated code did not expect into an error, using the body the
-    /// request hook captured.
-    fn from_response(response: &reqwest::Response) -> Error {
-        let status = response.status();
-        if !(status.is_client_error() || status.is_server_error()) {
-            return Error::UnexpectedStatus(status);
-        }
-        let captured = response.extensions().get::<CapturedBody>();
-        Error::Api(Box::new(ApiError::new(status, response.headers().clone(), captured)))
+impl fmt::Display for RequestLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
     }
 }
 
 // ===== impl ApiError =====
 
 impl ApiError {
-    fn new(status: StatusCode, headers: HeaderMap, captured: Option<&CapturedBody>) -> ApiError {
+    fn new(
+        request: RequestLine,
+        status: StatusCode,
+        headers: HeaderMap,
+        captured: Option<&CapturedBody>,
+    ) -> ApiError {
         let body = match captured {
             Some(captured) => ErrorBody::decode(captured),
             None => ErrorBody::Text { text: String::new(), truncated: false },
         };
-        ApiError { status, headers, body }
+        ApiError { request, status, headers, body }
+    }
+
+    /// The method and path of the request.
+    pub fn request(&self) -> &RequestLine {
+        &self.request
     }
 
     /// The response status.
@@ -320,6 +390,7 @@ impl ApiError {
     pub fn trace_id(&self) -> Option<&str> {
         self.clerk_errors()
             .and_then(|body| body.clerk_trace_id.as_deref())
+            .filter(|id| !id.is_empty())
             .or_else(|| self.headers.get("cf-ray")?.to_str().ok())
     }
 
@@ -329,6 +400,8 @@ impl ApiError {
     }
 }
 
+/// The status, then Clerk's first error (code and message) or what the body was, then the trace
+/// id. The request line is written by [`Error`]'s `Display`.
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "clerk returned {}", self.status)?;
@@ -341,19 +414,41 @@ impl fmt::Display for ApiError {
                     write!(f, " (and {} more)", body.errors.len() - 1)?;
                 }
             }
-            ErrorBody::Text { text, truncated } => {
-                let text = text.trim();
-                if !text.is_empty() {
-                    // A proxy's HTML page can be long; the start says what it is.
-                    let shown: String = text.chars().take(200).collect();
-                    let cut = *truncated || shown.len() < text.len();
-                    write!(f, ": {shown}{}", if cut { "…" } else { "" })?;
-                }
+            // Never the text itself: it may be anything, personal data included.
+            ErrorBody::Text { text, .. } if text.is_empty() => {
+                f.write_str(" with an empty body")?
             }
+            ErrorBody::Text { text, truncated } => {
+                let kind = self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+                let kind = kind.and_then(|v| v.split(';').next()).unwrap_or("unknown type");
+                let more = if *truncated { " or more" } else { "" };
+                write!(
+                    f,
+                    " with a body that is not clerk's JSON ({kind}, {} bytes{more})",
+                    text.len()
+                )?;
+            }
+        }
+        if let Some(trace_id) = self.trace_id() {
+            write!(f, " (trace id {trace_id})")?;
         }
         Ok(())
     }
 }
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("request", &format_args!("{}", self.request))
+            .field("status", &self.status)
+            .field("body", &self.body)
+            .field("trace_id", &self.trace_id())
+            .field("retry_after", &self.retry_after())
+            .finish()
+    }
+}
+
+// ===== impl ErrorBody =====
 
 impl ErrorBody {
     fn decode(captured: &CapturedBody) -> ErrorBody {
@@ -365,6 +460,65 @@ impl ErrorBody {
             text: String::from_utf8_lossy(&captured.bytes).into_owned(),
             truncated: captured.truncated,
         })
+    }
+}
+
+impl fmt::Debug for ErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorBody::Clerk(errors) => f.debug_tuple("Clerk").field(errors).finish(),
+            ErrorBody::Text { text, truncated } => f
+                .debug_struct("Text")
+                .field("len", &text.len())
+                .field("truncated", truncated)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+// ===== impl DecodeError =====
+
+impl DecodeError {
+    /// The method and path of the request (see [`RequestLine`] for when the path is a template).
+    pub fn request(&self) -> &RequestLine {
+        &self.request
+    }
+
+    /// The body as received.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // serde's message can quote the offending value; its place in the body is enough.
+        write!(
+            f,
+            "error decoding clerk's response body ({} bytes; {:?} error at line {}, column {})",
+            self.body.len(),
+            self.source.classify(),
+            self.source.line(),
+            self.source.column()
+        )
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("request", &format_args!("{}", self.request))
+            .field("body_len", &self.body.len())
+            .field("category", &self.source.classify())
+            .field("line", &self.source.line())
+            .field("column", &self.source.column())
+            .finish()
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
     }
 }
 
@@ -417,7 +571,24 @@ mod tests {
     fn error_is_send_sync_and_small() {
         fn assert_send_sync<T: Send + Sync + 'static>() {}
         assert_send_sync::<Error>();
-        // The common `Ok` path should not pay for a large error.
-        assert!(std::mem::size_of::<Error>() <= 48, "{}", std::mem::size_of::<Error>());
+        // The common `Ok` path should not pay for a large error: details live behind boxes.
+        assert!(std::mem::size_of::<Error>() <= 32, "{}", std::mem::size_of::<Error>());
+    }
+
+    #[test]
+    fn a_decode_error_never_quotes_the_body() {
+        let body = Bytes::from_static(br#"{"id": "ada@example.com"}"#);
+        let source = serde_json::from_slice::<Vec<u8>>(&body).unwrap_err();
+        let error = Error::Decode(Box::new(DecodeError {
+            request: RequestLine::new(Method::GET, "/v1/users"),
+            body,
+            source,
+        }));
+        assert_eq!(
+            error.to_string(),
+            "GET /v1/users: error decoding clerk's response body (25 bytes; Data error at line \
+             1, column 1)"
+        );
+        assert!(!format!("{error:?}").contains("ada@"), "{error:?}");
     }
 }

@@ -20,33 +20,12 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::RETRY_AFTER;
 use tracing::{Instrument, field};
 
-use crate::error::{CapturedBody, parse_retry_after};
+use crate::error::{CapturedBody, RequestLine, parse_retry_after};
 use crate::retry::{Outcome, is_idempotent};
 use crate::{Client, ClientState, RetryPolicy, path};
 
 /// The most of an error body kept for the error; Clerk's are a few hundred bytes.
 const MAX_ERROR_BODY: usize = 64 * 1024;
-
-tokio::task_local! {
-    /// Where [`with_raw_list`] wants the body of the last success response.
-    static RAW_BODY: std::cell::RefCell<Option<Bytes>>;
-}
-
-/// Runs a list call and returns the raw body of its (last) success response instead of leaving
-/// it to the generated decoder, which gets an empty list (`[]`) in its place.
-///
-/// For the raw user list: the generated call decodes typed users and so drops fields the types do
-/// not know, while an export must keep every byte Clerk sent; decoding each page both ways would
-/// double the client's work per page, the bottleneck of a fast export.
-pub(crate) async fn with_raw_list<F: std::future::Future>(call: F) -> (F::Output, Option<Bytes>) {
-    RAW_BODY
-        .scope(std::cell::RefCell::new(None), async {
-            let output = call.await;
-            let body = RAW_BODY.with(|slot| slot.borrow_mut().take());
-            (output, body)
-        })
-        .await
-}
 
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
@@ -153,8 +132,9 @@ impl Client {
     /// error later. The body travels on in the returned response.
     async fn send_once(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
         let started = Instant::now();
+        let line = RequestLine::of(&request);
         let result = match self.client().execute(request).await {
-            Ok(response) => read_whole(response).await,
+            Ok(response) => read_whole(response, line).await,
             Err(error) => Err(error),
         };
         let span = tracing::Span::current();
@@ -175,10 +155,14 @@ impl Client {
     }
 }
 
-/// Reads a response's body and returns the response rebuilt around it. An error response keeps
-/// at most [`MAX_ERROR_BODY`] bytes, and what arrived of a body cut off, as a [`CapturedBody`]
-/// for [`Error`](crate::Error); a success body must arrive whole.
-async fn read_whole(mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+/// Reads a response's body and returns the response rebuilt around it. A response that is not a
+/// success carries its request's [`RequestLine`] for [`Error`](crate::Error) (the rebuilt
+/// response has no URL); an error response also keeps at most [`MAX_ERROR_BODY`] bytes, and what
+/// arrived of a body cut off, as a [`CapturedBody`]. A success body must arrive whole.
+async fn read_whole(
+    mut response: reqwest::Response,
+    line: RequestLine,
+) -> reqwest::Result<reqwest::Response> {
     let status = response.status();
     let version = response.version();
     let headers = std::mem::take(response.headers_mut());
@@ -187,15 +171,15 @@ async fn read_whole(mut response: reqwest::Response) -> reqwest::Result<reqwest:
         let captured = CapturedBody { bytes: body.clone(), truncated };
         (body, Some(captured))
     } else {
-        let body = response.bytes().await?;
-        // Only inside `with_raw_list`; elsewhere there is no slot and the body goes on as it is.
-        let taken = RAW_BODY.try_with(|slot| *slot.borrow_mut() = Some(body.clone())).is_ok();
-        (if taken { Bytes::from_static(b"[]") } else { body }, None)
+        (response.bytes().await?, None)
     };
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
+    if !status.is_success() {
+        rebuilt.extensions_mut().insert(line);
+    }
     if let Some(captured) = captured {
         rebuilt.extensions_mut().insert(captured);
     }

@@ -48,16 +48,17 @@
 //!
 //! # Errors
 //!
-//! A generated `send()` returns progenitor's error type; `?` (or [`Error::from`]) turns it into
-//! [`Error`], which knows Clerk's `ClerkErrors` body for every 4xx/5xx, declared in the spec or
-//! not, and keeps the text of bodies that are not JSON. [`Client::check_password`] and
-//! [`Client::check_totp`] answer `Ok(false)` for a wrong password or code instead of an error.
+//! Every `send()` returns [`Error`], so `?` works in any function returning
+//! [`clerk_users::Result`](Result), `anyhow::Result` or `Box<dyn std::error::Error>`. It knows
+//! Clerk's `ClerkErrors` body for every 4xx/5xx, declared in the spec or not, and its one-line
+//! `Display` names the request, the status, Clerk's first code and message, and the trace id:
+//! `DELETE /v1/users/user_x: clerk returned 404 Not Found: resource_not_found: not found (trace
+//! id …)`. [`Client::check_password`] and [`Client::check_totp`] answer `Ok(false)` for a wrong
+//! password or code instead of an error.
 //!
 //! ```no_run
 //! # async fn run(client: clerk_users::Client) -> clerk_users::Result<()> {
-//! use clerk_users::Error;
-//!
-//! match client.get_user().user_id("user_missing").send().await.map_err(Error::from) {
+//! match client.get_user().user_id("user_missing").send().await {
 //!     Ok(user) => println!("found {}", user.id),
 //!     Err(e) if e.is_not_found() => println!("no such user (trace id {:?})", e.trace_id()),
 //!     Err(e) => return Err(e),
@@ -68,13 +69,14 @@
 //! # Listing users
 //!
 //! `paginate()` (from the [`prelude`]) walks a whole list, keeping every filter set on the
-//! builder; see [`pagination`] for how the walk moves, ends, and resumes after an error.
+//! builder; see [`pagination`] for how the walk moves, ends, and resumes after an error (a
+//! [`WalkError`] carries the [`Error`] and where to continue).
 //!
 //! ```no_run
 //! use clerk_users::prelude::*;
 //! use futures::TryStreamExt;
 //!
-//! # async fn run(client: clerk_users::Client) -> clerk_users::Result<()> {
+//! # async fn run(client: clerk_users::Client) -> Result<(), clerk_users::WalkError> {
 //! let mut users = client.get_user_list().banned(false).paginate().items();
 //! while let Some(user) = users.try_next().await? {
 //!     println!("{}", user.id);
@@ -159,11 +161,10 @@ mod generated {
 
 pub use client::{ClientBuilder, ClientState, DEFAULT_BASE_URL};
 pub use config_error::ConfigError;
-pub use error::{ApiError, Error, ErrorBody, Result};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, RequestLine, Result};
 pub use generated::{Client, ClientInfo, ResponseValue, types};
-pub use pagination::{Items, Page, Pages, Paginator, ResumeToken};
-/// The runtime crate of the generated code; its `Error<()>` is what `send()` returns before `?`
-/// turns it into [`Error`].
+pub use pagination::{Paginator, ResumeToken, WalkError};
+/// The runtime crate of the generated code, for its hook traits (`ClientHooks`, `OperationInfo`).
 pub use progenitor_client;
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;

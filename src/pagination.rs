@@ -9,7 +9,7 @@
 //! use clerk_users::prelude::*;
 //! use futures::TryStreamExt;
 //!
-//! # async fn run(client: clerk_users::Client) -> clerk_users::Result<()> {
+//! # async fn run(client: clerk_users::Client) -> Result<(), clerk_users::pagination::WalkError> {
 //! let banned = client.get_user_list().banned(true).paginate().collect_all().await?;
 //!
 //! let mut users = client.get_user_list().paginate().max_items(10_000).items();
@@ -18,6 +18,11 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! The walk is one engine whatever the item: a [`Paginator<types::User>`](Paginator) yields
+//! typed users, [`raw`](Paginator::raw) turns it into a `Paginator<RawUser>` that yields each user
+//! as the JSON text Clerk sent, and the membership and token lists yield their own types. Each
+//! page is decoded straight into the item type.
 //!
 //! # How the walk moves
 //!
@@ -35,139 +40,71 @@
 //! The walk ends after a page shorter than requested, an empty page, when `offset` reaches the
 //! `total_count` a page reported, or at [`max_items`](Paginator::max_items). NB: a server that
 //! answers the same page again (the cursor would not advance, or two full pages in a row bring
-//! nothing new) ends the walk with [`Error::PageRepeated`] instead of looping forever.
+//! nothing new) ends the walk with [`WalkError::PageRepeated`] instead of looping forever.
 //!
 //! # Errors
 //!
-//! Everything from the pages that arrived is yielded first; then the error, as
-//! [`Error::Interrupted`] carrying a [`ResumeToken`]; then the stream ends. Passing the token to
+//! Everything from the pages that arrived is yielded first; then a [`WalkError`] carrying the
+//! request's [`Error`] and a [`ResumeToken`]; then the stream ends. Passing the token to
 //! [`Paginator::resume`] on a new paginator with the same filters continues after the last item
-//! yielded, without repeats. (A concurrent walk that fails before its first page, while finding
-//! the range to walk, returns the error as is: nothing was yielded, so it simply starts again.)
+//! yielded, without repeats. Settings refused before any request (a page size out of range), and
+//! a concurrent walk that fails while finding the range to walk, come without a token: nothing
+//! was yielded, so the walk simply starts again.
 //!
 //! Streams own a clone of the client, so they are `Send + 'static` and can be moved into tasks.
 
-mod endpoints;
+mod lists;
+mod raw_user;
+mod walk;
 mod windows;
 
-use std::collections::{HashSet, VecDeque};
 use std::fmt;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::{Client, Error, Result};
 
-pub use endpoints::{
-    OAuthAccessTokens, OrganizationMemberships, Paginate, RawUser, RawUsers, Users,
-};
-#[doc(hidden)]
-pub use windows::WindowRequest;
+pub use raw_user::RawUser;
+
+use lists::List;
 
 /// The most Clerk returns in one page.
 pub const MAX_PAGE_SIZE: u64 = 500;
 
-/// How many recent pages an offset walk remembers to skip repeated ids.
-const REMEMBERED_PAGES: usize = 2;
+/// The most requests a concurrent walk keeps in flight.
+const MAX_CONCURRENCY: usize = 256;
 
-/// A list operation a [`Paginator`] can walk: [`Users`], [`OrganizationMemberships`] or
-/// [`OAuthAccessTokens`]. Sealed; its hidden items are not part of the public API.
-pub trait Endpoint: sealed::Sealed + Send + Sync + 'static {
+/// Adds `paginate()` to the list builders: `get_user_list`,
+/// `users_get_organization_memberships` and `get_o_auth_access_token`. In the
+/// [prelude](crate::prelude).
+pub trait Paginate {
     /// What the list holds.
-    type Item: Send + 'static;
+    type Item: Item;
 
-    #[doc(hidden)]
-    type Parameters: Clone + Send + Sync + 'static;
+    /// Walks the whole list, keeping every parameter set on the builder. See [`Paginator`].
+    fn paginate(self) -> Paginator<Self::Item>;
+}
 
-    #[doc(hidden)]
-    fn plan(parameters: &Self::Parameters) -> Result<Plan>;
+/// Something a [`Paginator`] yields: [`types::User`](crate::types::User), [`RawUser`],
+/// [`types::OrganizationMembership`](crate::types::OrganizationMembership) or
+/// [`types::OAuthAccessTokenItem`](crate::types::OAuthAccessTokenItem). Sealed.
+pub trait Item: sealed::Item + serde::de::DeserializeOwned + Send + 'static {}
 
-    #[doc(hidden)]
-    fn fetch(
-        client: Client,
-        parameters: Self::Parameters,
-        request: PageRequest,
-    ) -> BoxFuture<'static, Result<Fetched<Self::Item>>>;
+pub(crate) mod sealed {
+    /// What the walk needs to know of an item.
+    pub trait Item {
+        /// The id that identifies the item in its list: the cursor, and the repeat checks.
+        fn walk_id(&self) -> Option<&str>;
 
-    #[doc(hidden)]
-    fn id(item: &Self::Item) -> Option<&str>;
-
-    #[doc(hidden)]
-    fn total_count(client: Client, parameters: Self::Parameters)
-    -> BoxFuture<'static, Result<u64>>;
-
-    /// When an item was created (Unix ms), for the concurrent walk.
-    #[doc(hidden)]
-    fn created_at(_item: &Self::Item) -> Option<i64> {
-        None
+        /// When the item was created (Unix ms), for the concurrent walk of users.
+        fn walk_created_at(&self) -> Option<i64> {
+            None
+        }
     }
-
-    /// The `created_at` of the newest (or oldest) matching item, for the concurrent walk.
-    #[doc(hidden)]
-    fn edge(
-        _client: Client,
-        _parameters: Self::Parameters,
-        _newest: bool,
-    ) -> BoxFuture<'static, Result<Option<i64>>> {
-        Box::pin(async { Err(no_windows()) })
-    }
-
-    /// One page of a `created_at` window, for the concurrent walk.
-    #[doc(hidden)]
-    fn fetch_window(
-        _client: Client,
-        _parameters: Self::Parameters,
-        _request: WindowRequest,
-    ) -> BoxFuture<'static, Result<Fetched<Self::Item>>> {
-        Box::pin(async { Err(no_windows()) })
-    }
-}
-
-fn no_windows() -> Error {
-    Error::InvalidRequest("this list cannot be walked by created_at windows".to_owned())
-}
-
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// How a walk starts, read from the builder's own parameters. Not part of the public API.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Plan {
-    /// Whether the ordering allows the `starting_after` cursor.
-    pub cursor: bool,
-    /// `starting_after` set on the builder.
-    pub starting_after: Option<String>,
-    /// `offset` set on the builder.
-    pub offset: u64,
-    /// `limit` set on the builder, used as the page size unless one is set on the paginator.
-    pub limit: Option<u64>,
-}
-
-/// One page request. Not part of the public API.
-#[doc(hidden)]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageRequest {
-    /// `limit`.
-    pub limit: u64,
-    /// `offset`, for offset walks.
-    pub offset: Option<u64>,
-    /// `starting_after`, for cursor walks.
-    pub starting_after: Option<String>,
-}
-
-/// One page as the endpoint returned it. Not part of the public API.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Fetched<T> {
-    /// The items.
-    pub items: Vec<T>,
-    /// The total the endpoint reported, if it reports one.
-    pub total_count: Option<u64>,
 }
 
 /// One page of a walk.
@@ -175,7 +112,7 @@ pub struct Fetched<T> {
 pub struct Page<T> {
     /// The page's items (without repeats an offset walk skipped).
     pub items: Vec<T>,
-    /// The number of items across all pages, when the endpoint reports it (memberships and OAuth
+    /// The number of items across all pages, when the list reports it (memberships and OAuth
     /// tokens do; for users use [`Paginator::total_count`]).
     pub total_count: Option<u64>,
     /// Continues the walk after this page; see [`Paginator::resume`].
@@ -210,22 +147,108 @@ impl ResumeToken {
     }
 }
 
+/// Why a walk stopped, and where to continue it.
+///
+/// The last item of a stream that did not finish. Its `Display` is one line with what stopped
+/// the walk (for a failed request, the [`Error`]'s line: method, path, status, Clerk's code and
+/// message, trace id).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum WalkError {
+    /// A request failed, or the walk's settings were refused before any request (then without a
+    /// token: start again).
+    Request {
+        /// What failed.
+        error: Error,
+        /// Where to continue.
+        resume: Option<Box<ResumeToken>>,
+    },
+    /// The server answered the same page again (the cursor or offset did not advance), so the
+    /// walk stopped instead of looping forever.
+    PageRepeated {
+        /// Where to continue.
+        resume: Box<ResumeToken>,
+    },
+    /// A full page of a concurrent walk ended with a user without a string `id` or an integer
+    /// `created_at`, which the walk cannot continue after.
+    Unplaceable {
+        /// Where to continue.
+        resume: Box<ResumeToken>,
+    },
+}
+
+impl WalkError {
+    /// Where to continue: pass it to [`Paginator::resume`]. `None` when the walk had not started.
+    pub fn resume_token(&self) -> Option<&ResumeToken> {
+        match self {
+            WalkError::Request { resume, .. } => resume.as_deref(),
+            WalkError::PageRepeated { resume } | WalkError::Unplaceable { resume } => Some(resume),
+        }
+    }
+
+    /// The failed request's error, if a request failed.
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            WalkError::Request { error, .. } => Some(error),
+            WalkError::PageRepeated { .. } | WalkError::Unplaceable { .. } => None,
+        }
+    }
+
+    /// How many items the walk had yielded when it stopped.
+    pub fn items_yielded(&self) -> u64 {
+        self.resume_token().map_or(0, ResumeToken::items_yielded)
+    }
+
+    /// A refusal before the first request: nothing to resume.
+    fn before_start(error: Error) -> WalkError {
+        WalkError::Request { error, resume: None }
+    }
+}
+
+impl fmt::Display for WalkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.resume_token() {
+            Some(token) => write!(f, "listing stopped after {} items: ", token.items_yielded())?,
+            None => f.write_str("listing did not start: ")?,
+        }
+        match self {
+            WalkError::Request { error, .. } => error.fmt(f),
+            WalkError::PageRepeated { .. } => {
+                f.write_str("the server answered the same page again")
+            }
+            WalkError::Unplaceable { .. } => f.write_str(
+                "a full page ended with a user without a string id or an integer created_at",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for WalkError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        // Display already includes the request error's line; the chain continues below it.
+        std::error::Error::source(self.error()?)
+    }
+}
+
 /// A configured walk over a list; see the [module docs](self). Made by `paginate()` on a list
 /// builder.
 #[must_use = "a paginator does nothing until turned into a stream or collected"]
-pub struct Paginator<E: Endpoint> {
+pub struct Paginator<T> {
     client: Client,
-    parameters: E::Parameters,
+    list: List,
     page_size: Option<u64>,
     max_items: Option<u64>,
     resume: Option<ResumeToken>,
     concurrency: usize,
+    // `fn() -> T`: the paginator holds no `T`, so it is `Send` and `Sync` whatever `T` is.
+    item: PhantomData<fn() -> T>,
 }
 
-impl<E: Endpoint> fmt::Debug for Paginator<E> {
+impl<T> fmt::Debug for Paginator<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paginator")
-            .field("endpoint", &std::any::type_name::<E>())
+            .field("list", &self.list.name())
+            .field("item", &std::any::type_name::<T>())
             .field("page_size", &self.page_size)
             .field("max_items", &self.max_items)
             .field("resume", &self.resume)
@@ -234,16 +257,23 @@ impl<E: Endpoint> fmt::Debug for Paginator<E> {
     }
 }
 
-impl<E: Endpoint> Paginator<E> {
-    pub(crate) fn new(client: &Client, parameters: E::Parameters) -> Self {
+impl<T: Item> Paginator<T> {
+    fn new(client: &Client, list: List) -> Self {
         Paginator {
             client: client.clone(),
-            parameters,
+            list,
             page_size: None,
             max_items: None,
             resume: None,
             concurrency: 1,
+            item: PhantomData,
         }
+    }
+
+    /// The same walk, yielding another item type.
+    fn with_item<U: Item>(self) -> Paginator<U> {
+        let Paginator { client, list, page_size, max_items, resume, concurrency, .. } = self;
+        Paginator { client, list, page_size, max_items, resume, concurrency, item: PhantomData }
     }
 
     /// Sets how many items each request asks for, 1 to 500. Clerk silently falls back to its
@@ -263,8 +293,8 @@ impl<E: Endpoint> Paginator<E> {
         self
     }
 
-    /// Continues a walk from a token (from a [`Page`] or an [`Error::Interrupted`]) instead of
-    /// starting at the beginning. Build the paginator with the same filters as the first walk.
+    /// Continues a walk from a token (from a [`Page`] or a [`WalkError`]) instead of starting
+    /// at the beginning. Build the paginator with the same filters as the first walk.
     pub fn resume(mut self, token: ResumeToken) -> Self {
         self.resume = Some(token);
         self
@@ -278,15 +308,32 @@ impl<E: Endpoint> Paginator<E> {
     ///
     /// Those of the request.
     pub async fn total_count(&self) -> Result<u64> {
-        E::total_count(self.client.clone(), self.parameters.clone()).await
+        self.list.total_count(self.client.clone()).await
     }
 
     /// A stream of pages.
-    pub fn pages(self) -> Pages<E::Item> {
+    pub fn pages(self) -> Pages<T> {
         if self.concurrency > 1 {
-            return Pages(stream::unfold(Some(WindowWalk::Start(self)), WindowWalk::step).boxed());
+            return Pages(windows::stream(self));
         }
-        Pages(stream::unfold(Some(Walk::<E>::Start(self)), Walk::step).boxed())
+        Pages(walk::stream(self))
+    }
+
+    /// A stream of items, page after page.
+    pub fn items(self) -> Items<T> {
+        let items =
+            self.pages().map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten();
+        Items(items.boxed())
+    }
+
+    /// Every item of the walk, in one `Vec`.
+    ///
+    /// # Errors
+    ///
+    /// The first error; the items before it are dropped (use [`items`](Paginator::items) to keep
+    /// them).
+    pub async fn collect_all(self) -> std::result::Result<Vec<T>, WalkError> {
+        self.items().try_collect().await
     }
 
     /// The page size to use: the paginator's, else the builder's `limit`, else 500; checked.
@@ -299,35 +346,46 @@ impl<E: Endpoint> Paginator<E> {
         }
         Ok(page_size)
     }
+}
 
-    /// A stream of items, page after page.
-    pub fn items(self) -> Items<E::Item> {
-        let items =
-            self.pages().map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten();
-        Items(items.boxed())
+impl Paginator<crate::types::User> {
+    /// Yields users as Clerk sent them ([`RawUser`]: every field, known to the types or not)
+    /// instead of [`types::User`](crate::types::User), with the same filters and settings.
+    pub fn raw(self) -> Paginator<RawUser> {
+        self.with_item()
     }
 
-    /// Every item of the walk, in one `Vec`.
-    ///
-    /// # Errors
-    ///
-    /// The first error, as [`Error::Interrupted`]; the items before it are dropped (use
-    /// [`items`](Paginator::items) to keep them).
-    pub async fn collect_all(self) -> Result<Vec<E::Item>> {
-        self.items().try_collect().await
+    /// Walks the `created_at` range as windows, up to `concurrency` at a time, each with the
+    /// cursor: with enough concurrency the walk runs at the rate limit instead of the latency
+    /// bound. Every user that existed when the walk started is yielded exactly once; pages come
+    /// in no particular order, users created meanwhile are left out. Needs the `created_at`
+    /// ordering (the default) and no `offset`. `1` (the default) walks one cursor; more than 256
+    /// counts as 256 (Clerk's rate limit makes more pointless).
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.clamp(1, MAX_CONCURRENCY);
+        self
+    }
+}
+
+impl Paginator<RawUser> {
+    /// Walks the `created_at` range as windows, up to `concurrency` at a time; see
+    /// [`Paginator::<types::User>::concurrency`](Paginator::concurrency).
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.clamp(1, MAX_CONCURRENCY);
+        self
     }
 }
 
 /// A stream of [`Page`]s from [`Paginator::pages`].
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<T>(BoxStream<'static, Result<Page<T>>>);
+pub struct Pages<T>(BoxStream<'static, std::result::Result<Page<T>, WalkError>>);
 
 /// A stream of items from [`Paginator::items`].
 #[must_use = "streams do nothing unless polled"]
-pub struct Items<T>(BoxStream<'static, Result<T>>);
+pub struct Items<T>(BoxStream<'static, std::result::Result<T, WalkError>>);
 
 impl<T> Stream for Pages<T> {
-    type Item = Result<Page<T>>;
+    type Item = std::result::Result<Page<T>, WalkError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.0.poll_next_unpin(cx)
@@ -335,7 +393,7 @@ impl<T> Stream for Pages<T> {
 }
 
 impl<T> Stream for Items<T> {
-    type Item = Result<T>;
+    type Item = std::result::Result<T, WalkError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.0.poll_next_unpin(cx)
@@ -354,228 +412,6 @@ impl<T> fmt::Debug for Items<T> {
     }
 }
 
-/// The state of a concurrent walk: not started, or walking windows.
-enum WindowWalk<E: Endpoint> {
-    Start(Paginator<E>),
-    Running(windows::Windows<E>),
-}
-
-impl<E: Endpoint> WindowWalk<E> {
-    async fn step(state: Option<Self>) -> Option<(Result<Page<E::Item>>, Option<Self>)> {
-        let windows = match state? {
-            WindowWalk::Start(paginator) => match Self::start(paginator).await {
-                Ok(Some(windows)) => windows,
-                Ok(None) => return None,
-                Err(error) => return Some((Err(error), None)),
-            },
-            WindowWalk::Running(windows) => windows,
-        };
-        let (page, next) = windows.next_page().await?;
-        Some((page, next.map(WindowWalk::Running)))
-    }
-
-    async fn start(paginator: Paginator<E>) -> Result<Option<windows::Windows<E>>> {
-        let plan = E::plan(&paginator.parameters)?;
-        if !plan.cursor || plan.offset != 0 || plan.starting_after.is_some() {
-            return Err(Error::InvalidRequest(
-                "a concurrent walk needs the created_at ordering, and no offset or starting_after"
-                    .to_owned(),
-            ));
-        }
-        let page_size = paginator.checked_page_size(plan.limit)?;
-        let concurrency = paginator.concurrency;
-        windows::Windows::start(paginator, page_size, concurrency).await
-    }
-}
-
-/// The state of a walk between pages.
-enum Walk<E: Endpoint> {
-    /// Not started: the configuration is checked on the first poll.
-    Start(Paginator<E>),
-    Running(Running<E>),
-}
-
-struct Running<E: Endpoint> {
-    client: Client,
-    parameters: E::Parameters,
-    page_size: u64,
-    remaining: Option<u64>,
-    cursor_walk: bool,
-    after: Option<String>,
-    next_offset: u64,
-    recent: VecDeque<Vec<String>>,
-    yielded: u64,
-    /// Full pages in a row that brought nothing new (an offset walk).
-    stale_pages: usize,
-}
-
-impl<E: Endpoint> Walk<E> {
-    /// Fetches the next page. `None` state: the walk is over.
-    async fn step(state: Option<Self>) -> Option<(Result<Page<E::Item>>, Option<Self>)> {
-        let running = match state? {
-            Walk::Start(paginator) => match Running::start(paginator) {
-                Ok(running) => running,
-                // Invalid configuration: one error, no request.
-                Err(error) => return Some((Err(error), None)),
-            },
-            Walk::Running(running) => running,
-        };
-        let mut running = running;
-        loop {
-            match running.next_page().await {
-                // A page whose every row was a repeat says nothing: go on to the next one.
-                Some((Ok(page), Some(Walk::Running(next)))) if page.items.is_empty() => {
-                    running = next
-                }
-                outcome => return outcome,
-            }
-        }
-    }
-}
-
-impl<E: Endpoint> Running<E> {
-    fn start(paginator: Paginator<E>) -> Result<Self> {
-        let plan = E::plan(&paginator.parameters)?;
-        let page_size = paginator.checked_page_size(plan.limit)?;
-        if plan.starting_after.is_some() && plan.offset != 0 {
-            // Clerk answers 422 to both at once; say so before sending anything.
-            return Err(Error::InvalidRequest(
-                "starting_after cannot be combined with a non-zero offset".to_owned(),
-            ));
-        }
-        let mut running = Running {
-            client: paginator.client,
-            parameters: paginator.parameters,
-            page_size,
-            remaining: paginator.max_items,
-            // A cursor cannot be combined with an offset (Clerk answers 422).
-            cursor_walk: plan.cursor && plan.offset == 0,
-            after: plan.starting_after,
-            next_offset: plan.offset,
-            recent: VecDeque::new(),
-            yielded: 0,
-            stale_pages: 0,
-        };
-
-        if let Some(token) = paginator.resume {
-            running.restore(token)?;
-        }
-        Ok(running)
-    }
-
-    fn restore(&mut self, token: ResumeToken) -> Result<()> {
-        self.remaining = self.remaining.map(|max| max.saturating_sub(token.yielded));
-        self.yielded = token.yielded;
-        match token.position {
-            Position::Cursor { after } => {
-                self.cursor_walk = true;
-                self.after = after;
-            }
-            Position::Offset { next, recent } => {
-                self.cursor_walk = false;
-                self.next_offset = next;
-                self.recent = recent.into();
-            }
-            Position::Windows { .. } => {
-                return Err(Error::InvalidRequest(
-                    "this resume token comes from a concurrent walk; resume it with concurrency"
-                        .to_owned(),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    fn token(&self) -> ResumeToken {
-        let position = match self.cursor_walk {
-            true => Position::Cursor { after: self.after.clone() },
-            false => Position::Offset {
-                next: self.next_offset,
-                recent: self.recent.iter().cloned().collect(),
-            },
-        };
-        ResumeToken { position, yielded: self.yielded }
-    }
-
-    fn interrupted(&self, error: Error) -> Error {
-        Error::Interrupted { error: Box::new(error), resume: Box::new(self.token()) }
-    }
-
-    /// Fetches and filters one page, and decides whether the walk goes on.
-    async fn next_page(mut self) -> Option<(Result<Page<E::Item>>, Option<Walk<E>>)> {
-        let limit = match self.remaining {
-            Some(0) => return None,
-            Some(remaining) => remaining.min(self.page_size),
-            None => self.page_size,
-        };
-        let request = match self.cursor_walk {
-            true => PageRequest { limit, offset: None, starting_after: self.after.clone() },
-            false => PageRequest { limit, offset: Some(self.next_offset), starting_after: None },
-        };
-        let fetched = match E::fetch(self.client.clone(), self.parameters.clone(), request).await {
-            Ok(fetched) => fetched,
-            Err(error) => return Some((Err(self.interrupted(error)), None)),
-        };
-        let received = fetched.items.len() as u64;
-        if received == 0 {
-            return None;
-        }
-        let ids: Vec<String> =
-            fetched.items.iter().filter_map(|i| E::id(i).map(str::to_owned)).collect();
-        let recent: HashSet<&str> = self.recent.iter().flatten().map(String::as_str).collect();
-        let items: Vec<E::Item> = if self.cursor_walk {
-            // After a cursor nothing of the previous pages can come back: if it does, or the last
-            // id is the cursor itself, the cursor did not move.
-            if ids.iter().any(|id| recent.contains(id.as_str()))
-                || ids.last() == self.after.as_ref()
-            {
-                return Some((Err(self.interrupted(Error::PageRepeated)), None));
-            }
-            fetched.items
-        } else {
-            let fresh: Vec<E::Item> = fetched
-                .items
-                .into_iter()
-                .filter(|item| E::id(item).is_none_or(|id| !recent.contains(id)))
-                .collect();
-            // A burst of insertions can push a whole page of rows already seen into the next
-            // one; a server repeating itself does it again and again.
-            self.stale_pages =
-                if fresh.is_empty() && received >= limit { self.stale_pages + 1 } else { 0 };
-            if self.stale_pages >= REMEMBERED_PAGES {
-                return Some((Err(self.interrupted(Error::PageRepeated)), None));
-            }
-            fresh
-        };
-        drop(recent);
-        // Move past the page.
-        self.after = ids.last().cloned().or(self.after);
-        self.next_offset += received;
-        self.recent.push_back(ids);
-        if self.recent.len() > REMEMBERED_PAGES {
-            self.recent.pop_front();
-        }
-        let items: Vec<E::Item> = match self.remaining {
-            Some(remaining) => {
-                items.into_iter().take(usize::try_from(remaining).unwrap_or(usize::MAX)).collect()
-            }
-            None => items,
-        };
-        self.yielded += items.len() as u64;
-        self.remaining = self.remaining.map(|r| r.saturating_sub(items.len() as u64));
-
-        let short = received < limit;
-        let past_total =
-            fetched.total_count.is_some_and(|total| self.next_offset >= total) && !self.cursor_walk;
-        let page = Page { items, total_count: fetched.total_count, resume: self.token() };
-        let next = match short || past_total || self.remaining == Some(0) {
-            true => None,
-            false => Some(Walk::Running(self)),
-        };
-        Some((Ok(page), next))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -584,9 +420,10 @@ mod tests {
     fn streams_and_tokens_are_send_and_static() {
         fn assert_send_static<T: Send + 'static>() {}
         assert_send_static::<Pages<crate::types::User>>();
-        assert_send_static::<Items<crate::types::User>>();
-        assert_send_static::<Paginator<Users>>();
+        assert_send_static::<Items<RawUser>>();
+        assert_send_static::<Paginator<crate::types::User>>();
         assert_send_static::<ResumeToken>();
+        assert_send_static::<WalkError>();
     }
 
     #[test]

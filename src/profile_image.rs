@@ -101,11 +101,18 @@ impl<'a> SetUserProfileImage<'a> {
     ///
     /// # Errors
     ///
-    /// The same as a generated call's: `InvalidRequest` for an unset parameter, an invalid
-    /// media type or a path parameter of `""`, `"."` or `".."` (nothing is sent), and otherwise
-    /// whatever the request or Clerk's response produced. Convert it into
-    /// [`clerk_users::Error`](crate::Error) with `?`.
-    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+    /// The same as a generated call's: [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// for an unset parameter, an invalid media type or a path parameter of `""`, `"."` or
+    /// `".."` (nothing is sent), and otherwise whatever the request or Clerk's response produced.
+    pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        let result = self.send_multipart().await;
+        result
+            .map_err(|e| crate::Error::from_generated(e, "POST", "/users/{user_id}/profile_image"))
+    }
+
+    /// What progenitor would generate for this operation, had it multipart bodies: its error
+    /// type, so [`send`](Self::send) turns it into the crate's like every generated call.
+    async fn send_multipart(self) -> Result<ResponseValue<types::User>, Error<()>> {
         let Self { client, user_id, file } = self;
         let user_id = user_id.map_err(Error::InvalidRequest)?;
         let file = file.map_err(Error::InvalidRequest)?;

@@ -49,10 +49,8 @@ impl Client {
 }
 
 /// `verified` from a 200, `false` from a 422 that says "incorrect", the error otherwise.
-fn verified(
-    outcome: std::result::Result<Option<bool>, progenitor_client::Error<()>>,
-) -> Result<bool> {
-    match outcome.map_err(Error::from) {
+fn verified(outcome: Result<Option<bool>>) -> Result<bool> {
+    match outcome {
         // Clerk sends `{"verified": true}`; anything else is not a confirmation.
         Ok(verified) => Ok(verified == Some(true)),
         Err(error) if is_incorrect(&error) => Ok(false),

@@ -481,7 +481,7 @@ async fn verification_and_mfa_responses() {
 
 async fn error_from(name: &str, status: u16) -> Error {
     let (_server, client) = serve(GET, &format!("/v1/users/{USER_ID}"), status, name).await;
-    Error::from(client.get_user().user_id(USER_ID).send().await.unwrap_err())
+    client.get_user().user_id(USER_ID).send().await.unwrap_err()
 }
 
 #[tokio::test]
@@ -493,7 +493,13 @@ async fn error_with_trace_id_and_meta() {
     assert_eq!(body.meta["request_id"], "req_88");
     assert_eq!(body.errors[0].meta["param_name"], "user_id");
     assert_eq!(body.errors[0].long_message, "No user was found with id user_404");
-    assert_eq!(error.to_string(), "clerk returned 404 Not Found: resource_not_found: not found");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "GET /v1/users/{USER_ID}: clerk returned 404 Not Found: resource_not_found: not found \
+             (trace id c4a3f1d2e5b6)"
+        )
+    );
 }
 
 #[tokio::test]
@@ -509,7 +515,10 @@ async fn error_with_no_errors() {
     let error = error_from("error_empty.json", 500).await;
     assert!(error.codes().is_empty());
     assert_eq!(error.clerk_errors().map(|b| b.errors.len()), Some(0));
-    assert_eq!(error.to_string(), "clerk returned 500 Internal Server Error");
+    assert_eq!(
+        error.to_string(),
+        format!("GET /v1/users/{USER_ID}: clerk returned 500 Internal Server Error")
+    );
 }
 
 #[tokio::test]
@@ -536,5 +545,7 @@ async fn error_that_is_not_json_keeps_its_text() {
         panic!("{error:?}");
     };
     assert!(text.starts_with("<html><head><title>502 Bad Gateway"));
-    assert!(error.to_string().starts_with("clerk returned 502 Bad Gateway: <html>"));
+    let line = error.to_string();
+    assert!(line.contains("502 Bad Gateway with a body that is not clerk's JSON"), "{line}");
+    assert!(!line.contains("<html>"), "{line}");
 }

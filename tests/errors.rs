@@ -10,8 +10,9 @@ use support::{WhenExt, clerk_error, client};
 
 const USER_ID: &str = "user_2lmzqZfC0bhy5gHGVbtcB0Uuuh8";
 
-/// Checks that `error` is the document [`clerk_error`] builds, with `status` and `code`.
-fn assert_clerk_error(error: &Error, status: u16, code: &str) {
+/// Checks that `error` is the document [`clerk_error`] builds, with `status` and `code`, for a
+/// request `line` (`GET /v1/users`).
+fn assert_clerk_error(error: &Error, line: &str, status: u16, code: &str) {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{error:?}");
     assert_eq!(error.codes(), [code]);
     let body = error.clerk_errors().expect("a ClerkErrors body");
@@ -22,11 +23,15 @@ fn assert_clerk_error(error: &Error, status: u16, code: &str) {
     assert_eq!(body.clerk_trace_id.as_deref(), Some("trace_7b0a1c"));
     assert_eq!(error.trace_id(), Some("trace_7b0a1c"));
     let reason = reqwest::StatusCode::from_u16(status).unwrap();
-    assert_eq!(error.to_string(), format!("clerk returned {reason}: {code}: {code} happened"));
+    assert_eq!(
+        error.to_string(),
+        format!("{line}: clerk returned {reason}: {code}: {code} happened (trace id trace_7b0a1c)")
+    );
+    assert_eq!(error.request().map(ToString::to_string).as_deref(), Some(line));
 }
 
 /// One test per operation: the mock answers `$status` with a ClerkErrors body, and the error
-/// converted with `Error::from` must carry all of it.
+/// returned by `send()` must carry all of it.
 macro_rules! declared_error {
     ($name:ident: $method:ident $path:literal -> $status:literal $code:literal, |$client:ident| $call:expr) => {
         #[tokio::test]
@@ -45,8 +50,9 @@ macro_rules! declared_error {
             let result = $call.await;
 
             mock.assert_async().await;
-            let error = Error::from(result.map(|_| ()).unwrap_err());
-            assert_clerk_error(&error, $status, $code);
+            let error = result.map(|_| ()).unwrap_err();
+            let line = format!("{} {}", stringify!($method), $path.replace("{id}", USER_ID));
+            assert_clerk_error(&error, &line, $status, $code);
         }
     };
 }
@@ -100,27 +106,28 @@ async fn undeclared_429_decodes_and_exposes_retry_after() {
         })
         .await;
 
-    let error = Error::from(client(&server).get_user_list().send().await.unwrap_err());
+    let error = client(&server).get_user_list().send().await.unwrap_err();
 
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(7)));
     assert_eq!(error.clerk_errors().map(|b| b.errors.len()), Some(0));
-    assert_eq!(error.to_string(), "clerk returned 429 Too Many Requests");
+    assert_eq!(error.to_string(), "GET /v1/users: clerk returned 429 Too Many Requests");
 }
 
 #[tokio::test]
-async fn non_json_error_body_keeps_status_and_text() {
+async fn non_json_error_body_keeps_status_and_text_but_never_shows_it() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
             when.method(GET).path(format!("/v1/users/{USER_ID}"));
             then.status(502)
                 .header("cf-ray", "8f1e2d3c4b5a6978-FRA")
+                .header("content-type", "text/html; charset=utf-8")
                 .body("<html>Bad gateway</html>");
         })
         .await;
 
-    let error = Error::from(client(&server).get_user().user_id(USER_ID).send().await.unwrap_err());
+    let error = client(&server).get_user().user_id(USER_ID).send().await.unwrap_err();
 
     assert_eq!(error.status(), Some(reqwest::StatusCode::BAD_GATEWAY));
     assert!(error.clerk_errors().is_none());
@@ -131,7 +138,15 @@ async fn non_json_error_body_keeps_status_and_text() {
     );
     // Without a body trace id, the Cloudflare ray id identifies the request.
     assert_eq!(error.trace_id(), Some("8f1e2d3c4b5a6978-FRA"));
-    assert_eq!(error.to_string(), "clerk returned 502 Bad Gateway: <html>Bad gateway</html>");
+    // The text may be anything (personal data included): Display and Debug describe it only.
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "GET /v1/users/{USER_ID}: clerk returned 502 Bad Gateway with a body that is not \
+             clerk's JSON (text/html, 24 bytes) (trace id 8f1e2d3c4b5a6978-FRA)"
+        )
+    );
+    assert!(!format!("{error:?}").contains("Bad gateway</html>"), "{error:?}");
 }
 
 #[tokio::test]
@@ -147,13 +162,14 @@ async fn several_errors_are_summarised_and_all_kept() {
         })
         .await;
 
-    let error = Error::from(client(&server).create_user().send().await.unwrap_err());
+    let error = client(&server).create_user().send().await.unwrap_err();
 
     assert_eq!(error.codes(), ["form_password_pwned", "form_param_missing"]);
     assert_eq!(error.trace_id(), None);
     assert_eq!(
         error.to_string(),
-        "clerk returned 422 Unprocessable Entity: form_password_pwned: password is known (and 1 more)"
+        "POST /v1/users: clerk returned 422 Unprocessable Entity: form_password_pwned: password is \
+         known (and 1 more)"
     );
 }
 
@@ -167,12 +183,19 @@ async fn undecodable_success_body_is_a_decode_error() {
         })
         .await;
 
-    let error = Error::from(client(&server).get_users_count().send().await.unwrap_err());
+    let error = client(&server).get_users_count().send().await.unwrap_err();
 
-    let Error::Decode { body, .. } = &error else { panic!("expected a decode error: {error:?}") };
-    assert_eq!(&body[..], b"{\"total_count\": \"many\"}");
+    let Error::Decode(decode) = &error else { panic!("expected a decode error: {error:?}") };
+    assert_eq!(&decode.body()[..], b"{\"total_count\": \"many\"}");
     assert!(std::error::Error::source(&error).is_some());
     assert_eq!(error.status(), None);
+    // The body's values never reach the message; the operation's path template names the call.
+    assert_eq!(
+        error.to_string(),
+        "GET /users/count: error decoding clerk's response body (23 bytes; Data error at line 1, \
+         column 22)"
+    );
+    assert!(!format!("{error:?}").contains("many"), "{error:?}");
 }
 
 #[tokio::test]
@@ -185,10 +208,14 @@ async fn redirects_are_reported_not_followed() {
         })
         .await;
 
-    let error = Error::from(client(&server).get_users_count().send().await.unwrap_err());
+    let error = client(&server).get_users_count().send().await.unwrap_err();
 
     mock.assert_calls_async(1).await;
-    assert!(matches!(error, Error::UnexpectedStatus(s) if s.as_u16() == 307), "{error:?}");
+    assert!(matches!(&error, Error::UnexpectedStatus { status, .. } if status.as_u16() == 307));
+    assert_eq!(
+        error.to_string(),
+        "GET /v1/users/count: unexpected response status 307 Temporary Redirect"
+    );
 }
 
 #[tokio::test]
@@ -201,11 +228,20 @@ async fn connection_refused_is_a_transport_error() {
         .build()
         .unwrap();
 
-    let error = Error::from(client.get_users_count().send().await.unwrap_err());
+    let error = client
+        .get_user_list()
+        .email_address(vec!["ada@example.com".to_owned()])
+        .send()
+        .await
+        .unwrap_err();
 
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
-    assert_eq!(error.to_string(), "error sending request to clerk");
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert_eq!(error.to_string(), "GET /v1/users: error sending request to clerk");
     assert!(std::error::Error::source(&error).is_some());
+    // reqwest's own error would repeat the URL and its query; the error keeps only the path.
+    let debug = format!("{error:?}");
+    let shown = format!("{debug} {:?}", anyhow::Error::from(error));
+    assert!(!shown.contains("ada") && !shown.contains("email_address"), "{shown}");
 }
 
 /// A server that answers one request with `status`, a `Content-Length` larger than the body it
@@ -238,7 +274,7 @@ async fn truncated_error_body_keeps_status_and_what_arrived() {
         .build()
         .unwrap();
 
-    let error = Error::from(client.get_user().user_id(USER_ID).send().await.unwrap_err());
+    let error = client.get_user().user_id(USER_ID).send().await.unwrap_err();
 
     assert_eq!(error.status(), Some(reqwest::StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(
@@ -250,7 +286,10 @@ async fn truncated_error_body_keeps_status_and_what_arrived() {
     );
     assert_eq!(
         error.to_string(),
-        r#"clerk returned 503 Service Unavailable: {"errors":[{"code":"service_unava…"#
+        format!(
+            "GET /v1/users/{USER_ID}: clerk returned 503 Service Unavailable with a body that is \
+             not clerk's JSON (application/json, 33 bytes or more)"
+        )
     );
 }
 
@@ -348,7 +387,7 @@ async fn error_bodies_are_kept_up_to_64_kib() {
             })
             .await;
 
-        let error = Error::from(client(&server).get_users_count().send().await.unwrap_err());
+        let error = client(&server).get_users_count().send().await.unwrap_err();
 
         let Some(ErrorBody::Text { text, truncated: was_truncated }) =
             error.api_error().map(|a| a.body())

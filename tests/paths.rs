@@ -8,8 +8,8 @@ use httpmock::prelude::*;
 use support::client;
 
 /// The error a call produced, or `None` if it succeeded.
-fn error<T>(result: Result<T, clerk_users::progenitor_client::Error<()>>) -> Error {
-    Error::from(result.err().expect("the call must fail"))
+fn error<T>(result: Result<T, Error>) -> Error {
+    result.err().expect("the call must fail")
 }
 
 #[tokio::test]

@@ -100,6 +100,6 @@ async fn transport_failures_are_errors() {
         .unwrap();
     assert!(matches!(
         client.check_password(USER_ID, "pw").await,
-        Err(clerk_users::Error::Transport(_))
+        Err(clerk_users::Error::Transport { .. })
     ));
 }

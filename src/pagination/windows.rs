@@ -17,10 +17,11 @@
 use std::collections::VecDeque;
 
 use futures::future::BoxFuture;
-use futures::stream::{FuturesUnordered, StreamExt};
+use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use super::{Endpoint, Fetched, Page, Paginator, Position, ResumeToken};
+use super::lists::{Fetched, List};
+use super::{Item, Page, Paginator, Position, ResumeToken, WalkError};
 use crate::{Client, Error, Result};
 
 /// A part of the `created_at` range, and how far its walk has come.
@@ -34,18 +35,15 @@ pub(crate) struct Window {
     cursor: Option<(String, i64)>,
 }
 
-/// One window request. Not part of the public API.
-#[doc(hidden)]
+/// One window request.
 #[derive(Debug, Clone, PartialEq)]
-pub struct WindowRequest {
-    /// `limit`.
-    pub limit: u64,
+pub(super) struct WindowRequest {
+    pub(super) limit: u64,
     /// `created_at_after` (exclusive).
-    pub after: i64,
+    pub(super) after: i64,
     /// `created_at_before` (exclusive).
-    pub before: i64,
-    /// `starting_after`.
-    pub starting_after: Option<String>,
+    pub(super) before: i64,
+    pub(super) starting_after: Option<String>,
 }
 
 /// The most windows a walk starts with.
@@ -53,10 +51,43 @@ const MAX_WINDOWS: usize = 1024;
 
 type InFlight<T> = FuturesUnordered<BoxFuture<'static, (Window, u64, Result<Fetched<T>>)>>;
 
+type Step<T> = Option<(std::result::Result<Page<T>, WalkError>, Option<Windows<T>>)>;
+
+/// The pages of a concurrent walk.
+pub(super) fn stream<T: Item>(
+    paginator: Paginator<T>,
+) -> BoxStream<'static, std::result::Result<Page<T>, WalkError>> {
+    stream::unfold(Some(WindowWalk::Start(paginator)), WindowWalk::step).boxed()
+}
+
+/// The state of a concurrent walk: not started, or walking windows.
+enum WindowWalk<T> {
+    Start(Paginator<T>),
+    Running(Windows<T>),
+}
+
+impl<T: Item> WindowWalk<T> {
+    async fn step(
+        state: Option<Self>,
+    ) -> Option<(std::result::Result<Page<T>, WalkError>, Option<Self>)> {
+        let windows = match state? {
+            WindowWalk::Start(paginator) => match Windows::start(paginator).await {
+                Ok(Some(windows)) => windows,
+                Ok(None) => return None,
+                // Nothing was yielded: the walk simply starts again.
+                Err(error) => return Some((Err(WalkError::before_start(error)), None)),
+            },
+            WindowWalk::Running(windows) => windows,
+        };
+        let (page, next) = windows.next_page().await?;
+        Some((page, next.map(WindowWalk::Running)))
+    }
+}
+
 /// The state of a concurrent walk between pages.
-pub(super) struct Windows<E: Endpoint> {
+struct Windows<T> {
     client: Client,
-    parameters: E::Parameters,
+    list: List,
     page_size: u64,
     concurrency: usize,
     remaining: Option<u64>,
@@ -64,20 +95,25 @@ pub(super) struct Windows<E: Endpoint> {
     queue: VecDeque<Window>,
     /// The windows of the requests in flight, as they were when sent.
     flying: Vec<Window>,
-    in_flight: InFlight<E::Item>,
+    in_flight: InFlight<T>,
 }
 
-impl<E: Endpoint> Windows<E> {
+impl<T: Item> Windows<T> {
     /// Sets up the walk: from a resume token's windows, or by asking for the oldest and newest
     /// matching users and cutting the range between them.
-    pub(super) async fn start(
-        paginator: Paginator<E>,
-        page_size: u64,
-        concurrency: usize,
-    ) -> Result<Option<Self>> {
+    async fn start(paginator: Paginator<T>) -> Result<Option<Self>> {
+        let plan = paginator.list.plan()?;
+        if !plan.cursor || plan.offset != 0 || plan.starting_after.is_some() {
+            return Err(Error::InvalidRequest(
+                "a concurrent walk needs the created_at ordering, and no offset or starting_after"
+                    .to_owned(),
+            ));
+        }
+        let page_size = paginator.checked_page_size(plan.limit)?;
+        let concurrency = paginator.concurrency;
         let mut windows = Windows {
             client: paginator.client.clone(),
-            parameters: paginator.parameters.clone(),
+            list: paginator.list.clone(),
             page_size,
             concurrency,
             remaining: paginator.max_items,
@@ -100,10 +136,9 @@ impl<E: Endpoint> Windows<E> {
             }
             None => {
                 let client = &windows.client;
-                let parameters: &E::Parameters = &windows.parameters;
                 let (oldest, newest) = futures::try_join!(
-                    E::edge(client.clone(), parameters.clone(), false),
-                    E::edge(client.clone(), parameters.clone(), true),
+                    windows.list.edge(client.clone(), false),
+                    windows.list.edge(client.clone(), true),
                 )?;
                 let (Some(oldest), Some(newest)) = (oldest, newest) else { return Ok(None) };
                 let (after, before) = widen(oldest, newest);
@@ -115,9 +150,9 @@ impl<E: Endpoint> Windows<E> {
 
     /// Where the walk stands: every window not finished (in flight ones as they were sent), with
     /// its cursor.
-    fn token(&self) -> ResumeToken {
+    fn token(&self) -> Box<ResumeToken> {
         let windows = self.flying.iter().chain(&self.queue).cloned().collect();
-        ResumeToken { position: Position::Windows { windows }, yielded: self.yielded }
+        Box::new(ResumeToken { position: Position::Windows { windows }, yielded: self.yielded })
     }
 
     /// Starts requests until `concurrency` are in flight or no window is waiting.
@@ -131,14 +166,14 @@ impl<E: Endpoint> Windows<E> {
                 before: window.before,
                 starting_after: window.cursor.as_ref().map(|(id, _)| id.clone()),
             };
-            let fetch = E::fetch_window(self.client.clone(), self.parameters.clone(), request);
+            let fetch = self.list.fetch_window(self.client.clone(), request);
             self.flying.push(window.clone());
             self.in_flight.push(Box::pin(async move { (window, limit, fetch.await) }));
         }
     }
 
     /// The next page of whichever window answers first; `None` when every window is done.
-    pub(super) async fn next_page(mut self) -> Option<(Result<Page<E::Item>>, Option<Self>)> {
+    async fn next_page(mut self) -> Step<T> {
         if self.remaining == Some(0) {
             return None;
         }
@@ -148,8 +183,8 @@ impl<E: Endpoint> Windows<E> {
             Ok(fetched) => fetched,
             Err(error) => {
                 // The failed window is still in `flying`: resuming starts it over.
-                let resume = Box::new(self.token());
-                return Some((Err(Error::Interrupted { error: Box::new(error), resume }), None));
+                let resume = Some(self.token());
+                return Some((Err(WalkError::Request { error, resume }), None));
             }
         };
         if let Some(at) = self.flying.iter().position(|w| *w == window) {
@@ -167,16 +202,12 @@ impl<E: Endpoint> Windows<E> {
         // Where the window continues: after the last item yielded, if there may be more.
         if full || cut {
             let last = match items.last() {
-                Some(item) => match (E::id(item), E::created_at(item)) {
+                Some(item) => match (item.walk_id(), item.walk_created_at()) {
                     (Some(id), Some(at)) => Some((id.to_owned(), at)),
                     _ => {
-                        let error = unplaceable();
                         self.flying.push(window);
-                        let resume = Box::new(self.token());
-                        return Some((
-                            Err(Error::Interrupted { error: Box::new(error), resume }),
-                            None,
-                        ));
+                        let resume = self.token();
+                        return Some((Err(WalkError::Unplaceable { resume }), None));
                     }
                 },
                 None => window.cursor.clone(),
@@ -185,14 +216,12 @@ impl<E: Endpoint> Windows<E> {
             // window's position must move past its cursor, or the walk stops.
             if let (Some((id, at)), Some((old_id, old_at))) = (&last, &window.cursor)
                 && !cut
-                && ((at, id) <= (old_at, old_id) || items.iter().any(|i| E::id(i) == Some(old_id)))
+                && ((at, id) <= (old_at, old_id)
+                    || items.iter().any(|i| i.walk_id() == Some(old_id.as_str())))
             {
                 self.flying.push(window);
-                let resume = Box::new(self.token());
-                return Some((
-                    Err(Error::Interrupted { error: Box::new(Error::PageRepeated), resume }),
-                    None,
-                ));
+                let resume = self.token();
+                return Some((Err(WalkError::PageRepeated { resume }), None));
             }
             let continued = Window { cursor: last, ..window };
             // Nothing else waiting: cut what is left of this window, so an idle worker can help.
@@ -204,21 +233,10 @@ impl<E: Endpoint> Windows<E> {
         }
         self.remaining = self.remaining.map(|r| r - items.len() as u64);
         self.yielded += items.len() as u64;
-        let page = Page { items, total_count: None, resume: self.token() };
+        let page = Page { items, total_count: None, resume: *self.token() };
         let done =
             self.remaining == Some(0) || (self.queue.is_empty() && self.in_flight.is_empty());
         Some((Ok(page), if done { None } else { Some(self) }))
-    }
-}
-
-/// An item a window cannot continue after: a user without `id` or integer `created_at`.
-fn unplaceable() -> Error {
-    use serde::de::Error as _;
-    Error::Decode {
-        body: bytes::Bytes::new(),
-        source: serde_json::Error::custom(
-            "a full page of a concurrent walk ended with a user without id or created_at",
-        ),
     }
 }
 

@@ -1,0 +1,99 @@
+//! [`RawUser`]: a user as the JSON text Clerk sent.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::{Item, sealed};
+use crate::types;
+
+/// A user exactly as Clerk sent it, as JSON text: what [`Paginator::raw`](super::Paginator::raw)
+/// walks yield, for exports and syncs that must not lose a field this crate does not know.
+///
+/// It serializes back to the same JSON, byte for byte, and converts to the typed
+/// [`types::User`] or to a [`serde_json::Value`] when wanted. Keeping the text (serde_json's
+/// `RawValue`) instead of a JSON tree makes a page several times cheaper to read.
+#[derive(Debug, Clone)]
+pub struct RawUser {
+    json: Box<RawValue>,
+    id: Option<Box<str>>,
+    created_at: Option<i64>,
+}
+
+impl RawUser {
+    /// The user's id (`None` only if Clerk sent no string `id`).
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// When the user was created (Unix ms).
+    pub fn created_at(&self) -> Option<i64> {
+        self.created_at
+    }
+
+    /// The JSON text, exactly as Clerk sent it.
+    pub fn json(&self) -> &str {
+        self.json.get()
+    }
+
+    /// The JSON as a tree.
+    ///
+    /// # Errors
+    ///
+    /// Never for text that came from a response (it was parsed once already).
+    pub fn to_value(&self) -> std::result::Result<serde_json::Value, serde_json::Error> {
+        serde_json::from_str(self.json.get())
+    }
+
+    /// The typed user (fields the types do not know are left out).
+    ///
+    /// # Errors
+    ///
+    /// When the JSON is not a user the types can decode.
+    pub fn to_user(&self) -> std::result::Result<types::User, serde_json::Error> {
+        serde_json::from_str(self.json.get())
+    }
+}
+
+impl PartialEq for RawUser {
+    fn eq(&self, other: &Self) -> bool {
+        self.json.get() == other.json.get()
+    }
+}
+
+impl Serialize for RawUser {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        self.json.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        /// The two fields a walk needs, read without building anything else.
+        #[derive(Deserialize)]
+        struct Head<'a> {
+            #[serde(borrow)]
+            id: Option<std::borrow::Cow<'a, str>>,
+            created_at: Option<i64>,
+        }
+        let json = Box::<RawValue>::deserialize(deserializer)?;
+        let head: Head<'_> = serde_json::from_str(json.get()).map_err(serde::de::Error::custom)?;
+        let id = head.id.map(|id| id.into_owned().into_boxed_str());
+        Ok(RawUser { id, created_at: head.created_at, json })
+    }
+}
+
+impl Item for RawUser {}
+impl sealed::Item for RawUser {
+    fn walk_id(&self) -> Option<&str> {
+        self.id()
+    }
+
+    fn walk_created_at(&self) -> Option<i64> {
+        self.created_at()
+    }
+}
