@@ -484,3 +484,44 @@ async fn update_user_metadata_can_delete_keys_with_null() {
     mock.assert_async().await;
     assert_full_user(&result.unwrap());
 }
+
+#[tokio::test]
+async fn send_as_decodes_the_same_request_into_a_type_of_your_choice() {
+    let server = MockServer::start_async().await;
+    let mut user = fixture("user_full.json");
+    // A field this crate's types do not know yet survives in a JSON tree.
+    user["favourite_colour"] = json!("teal");
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/v1/users/{USER_ID}")).exact_query("").clerk_headers();
+            then.status(200).json_body(user.clone());
+        })
+        .await;
+
+    let result = client(&server).get_user().user_id(USER_ID).send_as::<serde_json::Value>().await;
+
+    mock.assert_async().await;
+    let response = result.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.into_inner(), user);
+}
+
+#[tokio::test]
+async fn send_as_reports_a_body_that_does_not_fit_the_chosen_type() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/users/count");
+            then.status(200).json_body(json!({"object": "total_count", "total_count": 3}));
+        })
+        .await;
+
+    let error = client(&server).get_users_count().send_as::<Vec<String>>().await.unwrap_err();
+
+    assert!(matches!(error, clerk_users::Error::Decode(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "GET /users/count: error decoding clerk's response body (40 bytes; Data error at line 1, \
+         column 0)"
+    );
+}
