@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde_json::{Map, Value, json};
 
-use crate::types;
+use clerk_users::types;
 
 impl std::ops::Deref for Failure {
     type Target = Details;
@@ -223,7 +223,7 @@ impl Failure {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let fake = clerk_users::fake::FakeClerk::start().await;
+/// let fake = clerk_users_fake::FakeClerk::start().await;
 /// fake.add_user(serde_json::json!({"email_address": ["ada@example.com"]})).unwrap();
 /// let error = fake.add_user(serde_json::json!({"email_address": ["ADA@example.com"]})).unwrap_err();
 /// assert_eq!(error.status(), 422);
