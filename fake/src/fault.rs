@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
+
+use crate::error::clerk_errors;
 
 /// What a [`FakeClerk`](crate::FakeClerk) does to one request chosen with
 /// [`on_request`](crate::FakeClerk::on_request),
@@ -133,11 +135,9 @@ impl Reply {
         trace_id: &str,
     ) -> (StatusCode, Option<(HeaderValue, Vec<u8>)>, &HeaderMap) {
         let generated = |code: &str, message: &str| {
-            let body = json!({
-                "errors": [{"code": code, "message": message, "long_message": message, "meta": {}}],
-                "clerk_trace_id": trace_id,
-            });
-            Some((HeaderValue::from_static("application/json"), body.to_string().into_bytes()))
+            let body = clerk_errors(code, message, message, &Map::new(), trace_id);
+            let bytes = serde_json::to_vec(&body).unwrap_or_default();
+            Some((HeaderValue::from_static("application/json"), bytes))
         };
         let body = match (&self.body, &self.error) {
             (Some(body), _) => Some(body.clone()),
