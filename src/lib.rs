@@ -138,9 +138,6 @@ mod client;
 mod config_error;
 mod discriminated_union;
 mod error;
-#[cfg(feature = "fake")]
-#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
-pub mod fake;
 mod hooks;
 mod list_or_page;
 mod open_enum;

@@ -63,6 +63,8 @@ pub(crate) struct UserJson<'a> {
     last_active_at: Option<i64>,
     legal_accepted_at: Option<i64>,
     bypass_client_trust: bool,
+    /// SCIM directories are not modelled: always `null`.
+    scim: Option<()>,
 }
 
 /// `verification_admin`, `verification_otp` or `verification_web3`, with every field.
@@ -185,7 +187,7 @@ fn verification(ident: &Ident, kind: IdentKind) -> Option<VerificationJson> {
             attempts: Some(1),
             expire_at: Some(expire_at),
             verified_at_client: None,
-            channel: (kind == IdentKind::Phone).then_some(Some("sms")),
+            channel: Some((kind == IdentKind::Phone).then_some("sms")),
             nonce: None,
             message: None,
         },
@@ -350,6 +352,7 @@ pub(crate) fn user(user: &User, now: i64) -> UserJson<'_> {
         last_active_at: user.last_active_at,
         legal_accepted_at: user.legal_accepted_at,
         bypass_client_trust: user.bypass_client_trust,
+        scim: None,
     }
 }
 

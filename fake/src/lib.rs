@@ -1,9 +1,21 @@
-//! An in-memory Clerk for tests: [`FakeClerk`] serves the 18 Users operations on a real HTTP
-//! server on `127.0.0.1`, so code that uses this crate can be tested without a Clerk account or a
-//! network. (Feature `fake`.)
+//! An in-memory fake of [Clerk]'s Users API for testing code that uses [`clerk_users`]:
+//! [`FakeClerk`] serves the 18 Users operations on a real HTTP server on `127.0.0.1`, so tests run
+//! without a Clerk account or a network, and it can fail, stall, grow or repeat itself on the
+//! request you choose, so you can test what your code does when Clerk misbehaves.
+//!
+//! # Add it to your tests
+//!
+//! ```toml
+//! [dev-dependencies]
+//! clerk-users-fake = { version = "0.1", default-features = false }  # no CLI, no clap
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! Start a fake, seed it, and hand its [`client`](FakeClerk::client) (or its
+//! [`url`](FakeClerk::url) and [`secret_key`](FakeClerk::secret_key)) to the code under test:
 //!
 //! ```
-//! use clerk_users::fake::FakeClerk;
+//! use clerk_users_fake::FakeClerk;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> clerk_users::Result<()> {
@@ -11,12 +23,53 @@
 //! let ids = fake.seed_users(100); // realistic users, newest last
 //! let client = fake.client(); // a `clerk_users::Client` pointed at the fake
 //!
-//! let user = client.get_user().user_id(&ids[0]).send().await?;
-//! assert_eq!(user.id, ids[0]);
+//! client.ban_user().user_id(&ids[0]).send().await?;
+//! assert!(client.get_user().user_id(&ids[0]).send().await?.banned);
 //! let count = client.get_users_count().send().await?;
 //! assert_eq!(count.total_count, 100);
 //! # Ok(()) }
 //! ```
+//!
+//! # Make it misbehave
+//!
+//! Faults are scheduled at run time, on the n-th request from now (counting from 1) of any kind
+//! ([`on_request`](FakeClerk::on_request)), of the user list
+//! ([`on_list_request`](FakeClerk::on_list_request)), or of one method and path
+//! ([`on_route`](FakeClerk::on_route)); see [`Fault`] for what they do. The
+//! [request log](FakeClerk::requests) shows what the client sent, query strings included:
+//!
+//! ```
+//! use clerk_users::prelude::*;
+//! use clerk_users_fake::{Fault, FakeClerk, Reply};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let fake = FakeClerk::builder().sequential_ids().start().await;
+//! fake.seed_users(5); // user_000001 (oldest) to user_000005
+//! fake.on_list_request(2, Fault::Respond(Reply::status(429).retry_after(1)));
+//! fake.on_list_request(3, Fault::InsertUsers(2));
+//!
+//! let client = fake.client(); // retries the 429 after a second
+//! let users = client.get_user_list().paginate().page_size(2).collect_all().await.unwrap();
+//!
+//! // The cursor walk sees the users that existed when it started, each once.
+//! assert_eq!(users.len(), 5);
+//! assert_eq!(
+//!     fake.list_queries(),
+//!     [
+//!         "limit=2",
+//!         "limit=2&starting_after=user_000004", // 429
+//!         "limit=2&starting_after=user_000004", // two users inserted, then answered
+//!         "limit=2&starting_after=user_000002",
+//!     ]
+//! );
+//! # }
+//! ```
+//!
+//! The builder sets knobs for the whole run: [`latency`](FakeClerkBuilder::latency), Clerk's
+//! [`rate_limit`](FakeClerkBuilder::rate_limit) (429 with `Retry-After`), a
+//! [`failure_rate`](FakeClerkBuilder::failure_rate) of random 503s, a
+//! [`seed`](FakeClerkBuilder::seed).
 //!
 //! # What it does
 //!
@@ -38,32 +91,24 @@
 //!   `last_active_at` and `last_sign_in_at` bounds, `provider` with `provider_user_id`), the
 //!   orderings (`-created_at` by default; ties by id), `limit` (1 to 500, default 10), `offset`,
 //!   and the `starting_after` cursor (created_at orderings only, not with a non-zero offset).
-//! - Every error is a `ClerkErrors` body; any other path or method is a 404.
+//! - Every error is a `ClerkErrors` body; any other path or method is a 404; a malformed request
+//!   is a 4xx, never a crash.
 //!
 //! Ids look like Clerk's (`user_2…`, `idn_2…`) and come from a seeded random generator, so a run
-//! with the same [`seed`](FakeClerkBuilder::seed) and the same calls makes the same ids. Timestamps
-//! are Unix milliseconds from the server clock, strictly increasing.
+//! with the same [`seed`](FakeClerkBuilder::seed) and the same calls makes the same ids
+//! ([`sequential_ids`](FakeClerkBuilder::sequential_ids) makes them `user_000001`, … instead).
+//! Timestamps are Unix milliseconds from the server clock, strictly increasing. Every kind of
+//! answer is checked against the client's generated types in this crate's tests, so the fake
+//! cannot drift from the spec. [`UserJson`] builds a user's JSON the same way, without a server.
 //!
-//! # Knobs
+//! # From other languages
 //!
-//! [`FakeClerk::builder`] adds latency, a rate limit (429 with `Retry-After`), and injected 503s,
-//! to test waiting, pacing and retries:
+//! The `clerk-users-fake` binary serves a fake until Ctrl-C and prints the environment a client
+//! needs on one line:
 //!
-//! ```
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() {
-//! use std::time::Duration;
-//! use clerk_users::fake::FakeClerk;
-//!
-//! let fake = FakeClerk::builder()
-//!     .latency(Duration::from_millis(20))
-//!     .rate_limit(100, Duration::from_secs(10))
-//!     .failure_rate(0.05)
-//!     .seed(42)
-//!     .start()
-//!     .await;
-//! # drop(fake);
-//! # }
+//! ```text
+//! $ cargo run -p clerk-users-fake -- --port 8080 --seed-users 1000
+//! CLERK_API_URL=http://127.0.0.1:8080/v1 CLERK_SECRET_KEY=sk_test_fake
 //! ```
 //!
 //! # What it does not do
@@ -72,27 +117,37 @@
 //! user's password) never verifies, and an uploaded image only changes `has_image` and
 //! `image_url`. Instance settings (required identifiers, allowed sign-in methods, plan features)
 //! are not modelled: every create that passes the checks above succeeds.
+//!
+//! [Clerk]: https://clerk.com
+
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+#![forbid(unsafe_code)]
 
 mod error;
+mod fault;
 mod list;
 mod render;
 mod seed;
 mod server;
 mod store;
+mod user_json;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use clerk_users::Client;
 use http::Method;
 use serde::Serialize;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 
 pub use error::FakeError;
+use fault::Matcher;
+pub use fault::{Fault, Reply};
 use server::Shared;
 use store::{Body, now_ms};
-
-use crate::Client;
+pub use user_json::UserJson;
 
 /// The key a [`FakeClerk`] accepts unless [`FakeClerkBuilder::secret_key`] says otherwise.
 pub const DEFAULT_SECRET_KEY: &str = "sk_test_fake";
@@ -110,30 +165,36 @@ pub struct RecordedRequest {
     pub path: String,
     /// The query string as sent (percent-encoded, without `?`); `""` when there was none.
     pub query: String,
-    /// The status the fake answered, such as `200` or `429`.
-    pub status: u16,
+    /// The status the fake answered, such as `200` or `429`; `None` while the request is held
+    /// (a [`Fault::Stall`] or [`Fault::Hang`]) or being answered.
+    pub status: Option<u16>,
 }
 
-/// Settings for a [`FakeClerk`], from [`FakeClerk::builder`]. The defaults: no latency, no rate
-/// limit, no failures, seed [`DEFAULT_SEED`], key [`DEFAULT_SECRET_KEY`].
+/// Settings for a [`FakeClerk`], from [`FakeClerk::builder`]. The defaults: a free port, no
+/// latency, no rate limit, no failures, random-looking ids from seed [`DEFAULT_SEED`], key
+/// [`DEFAULT_SECRET_KEY`].
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `start` is called"]
 pub struct FakeClerkBuilder {
     secret_key: String,
+    port: u16,
     latency: Duration,
     rate_limit: Option<(u64, Duration)>,
     failure_rate: f64,
     seed: u64,
+    sequential_ids: bool,
 }
 
 impl Default for FakeClerkBuilder {
     fn default() -> Self {
         FakeClerkBuilder {
             secret_key: DEFAULT_SECRET_KEY.to_owned(),
+            port: 0,
             latency: Duration::ZERO,
             rate_limit: None,
             failure_rate: 0.0,
             seed: DEFAULT_SEED,
+            sequential_ids: false,
         }
     }
 }
@@ -173,52 +234,82 @@ impl FakeClerkBuilder {
         self
     }
 
-    /// Starts the server on `127.0.0.1` at a free port, on the current tokio runtime.
+    /// Makes user ids `user_000001`, `user_000002`, … in creation order (seeded, created, or
+    /// inserted by a fault), instead of random ones like Clerk's: tests can then name the cursors
+    /// a walk sends. With more than 999,999 users the numbers get longer.
+    pub fn sequential_ids(mut self) -> Self {
+        self.sequential_ids = true;
+        self
+    }
+
+    /// Listens on this port of `127.0.0.1` (default 0: a free port the system picks).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Starts the server on `127.0.0.1`, on the current tokio runtime.
     ///
     /// # Panics
     ///
-    /// Outside a tokio runtime, or if no local port can be bound.
+    /// Outside a tokio runtime, or if the port cannot be bound (see
+    /// [`try_start`](Self::try_start)).
     pub async fn start(self) -> FakeClerk {
+        self.try_start()
+            .await
+            .unwrap_or_else(|error| panic!("FakeClerk could not listen on 127.0.0.1: {error}"))
+    }
+
+    /// Starts the server on `127.0.0.1`, on the current tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// If the port cannot be bound (such as a port already in use).
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime.
+    pub async fn try_start(self) -> std::io::Result<FakeClerk> {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
+        let addr = listener.local_addr()?;
+        let (closing, closed) = watch::channel(());
         let shared = Arc::new(Shared::new(
             self.secret_key,
             self.latency,
             self.rate_limit,
             self.failure_rate,
             self.seed,
+            self.sequential_ids,
+            closed,
         ));
-        let listener =
-            tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap_or_else(|error| {
-                panic!("FakeClerk could not bind a port on 127.0.0.1: {error}")
-            });
-        let addr = listener
-            .local_addr()
-            .unwrap_or_else(|error| panic!("FakeClerk could not read its address: {error}"));
         let router = axum::Router::new()
             .fallback(server::handle)
             .layer(axum::extract::DefaultBodyLimit::max(server::BODY_LIMIT))
             .with_state(Arc::clone(&shared));
-        let (shutdown, stopped) = oneshot::channel::<()>();
+        let server = Arc::clone(&shared);
         tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
-                // A dropped sender also stops the server.
-                let _ = stopped.await;
+            // Dropping the FakeClerk drops `closing`: the server stops, answering requests in
+            // flight (held ones with 503).
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+                server.closed().await;
             });
             if let Err(error) = serve.await {
                 tracing::warn!(%error, "FakeClerk server stopped with an error");
             }
         });
-        FakeClerk { shared, addr, url: format!("http://{addr}/v1"), shutdown: Some(shutdown) }
+        Ok(FakeClerk { shared, addr, url: format!("http://{addr}/v1"), _closing: closing })
     }
 }
 
-/// An in-memory Clerk Users API on a local HTTP server; see the [module docs](self).
+/// An in-memory Clerk Users API on a local HTTP server; see the [crate docs](crate).
 ///
 /// Dropping it stops the server (gracefully: requests in flight are answered).
 pub struct FakeClerk {
     shared: Arc<Shared>,
     addr: SocketAddr,
     url: String,
-    shutdown: Option<oneshot::Sender<()>>,
+    /// Dropped with the fake, which stops the server.
+    _closing: watch::Sender<()>,
 }
 
 impl std::fmt::Debug for FakeClerk {
@@ -230,15 +321,6 @@ impl std::fmt::Debug for FakeClerk {
             .field("rate_limit", &self.shared.rate_limit)
             .field("failure_rate", &self.shared.failure_rate)
             .finish_non_exhaustive()
-    }
-}
-
-impl Drop for FakeClerk {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            // The server may already be gone with its runtime; nothing to do then.
-            let _ = shutdown.send(());
-        }
     }
 }
 
@@ -273,6 +355,13 @@ impl FakeClerk {
         &self.shared.secret_key
     }
 
+    /// The environment `clerk_users::Client::from_env` reads, as one shell line:
+    /// `CLERK_API_URL=http://127.0.0.1:<port>/v1 CLERK_SECRET_KEY=<key>` (what the
+    /// `clerk-users-fake` binary prints).
+    pub fn env_line(&self) -> String {
+        format!("CLERK_API_URL={} CLERK_SECRET_KEY={}", self.url, self.shared.secret_key)
+    }
+
     /// A client pointed at the fake, with its key and the crate's default retries and timeouts.
     /// For other settings use `Client::builder(fake.secret_key()).base_url(fake.url())`.
     ///
@@ -299,7 +388,7 @@ impl FakeClerk {
 
     /// Adds a user as `POST /v1/users` would, with the same checks: `body` is a `CreateUser`
     /// body, such as `serde_json::json!({"email_address": ["ada@example.com"]})` or a
-    /// [`types::CreateUserBody`](crate::types::CreateUserBody). Returns the new id.
+    /// [`types::CreateUserBody`](clerk_users::types::CreateUserBody). Returns the new id.
     ///
     /// # Errors
     ///
@@ -385,14 +474,64 @@ impl FakeClerk {
         self.with_store(|store| store.set_totp_code(user_id, code))
     }
 
-    /// The requests received so far, oldest first (also those answered 401, 429 or 503).
+    /// The requests received so far, in the order they arrived (also those answered 401, 429 or
+    /// 503, and those still held).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.lock().requests.clone()
+        self.shared.lock().requests.iter().map(|(_, request)| request.clone()).collect()
     }
 
-    /// Forgets the requests received so far.
+    /// The query strings of the user list requests (`GET /v1/users`) received so far, in order,
+    /// exactly as sent: what a walk asked for, page by page (`limit`, `offset`,
+    /// `starting_after`, filters).
+    pub fn list_queries(&self) -> Vec<String> {
+        let state = self.shared.lock();
+        let lists = state.requests.iter().map(|(_, r)| r).filter(|r| is_user_list(r));
+        lists.map(|request| request.query.clone()).collect()
+    }
+
+    /// Forgets the requests received so far (faults still count from when they were scheduled).
     pub fn clear_requests(&self) {
         self.shared.lock().requests.clear();
+    }
+
+    /// Schedules `fault` for the `nth` request the fake receives from now on, whatever it is
+    /// (`1` is the next one; `0` is taken as `1`). Faults for the same request act in the order
+    /// they were scheduled; see [`Fault`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use clerk_users_fake::{FakeClerk, Fault};
+    ///
+    /// let fake = FakeClerk::start().await;
+    /// fake.on_request(1, Fault::status(503));
+    /// let client = fake.client(); // retries the 503 of this read
+    /// assert_eq!(client.get_users_count().send().await.unwrap().total_count, 0);
+    /// let statuses: Vec<_> = fake.requests().iter().map(|r| r.status).collect();
+    /// assert_eq!(statuses, [Some(503), Some(200)]);
+    /// # }
+    /// ```
+    pub fn on_request(&self, nth: usize, fault: Fault) {
+        self.shared.lock().faults.add(Matcher::Any, nth, fault);
+    }
+
+    /// Schedules `fault` for the `nth` user list request (`GET /v1/users`) from now on (`1` is
+    /// the next one); other requests do not count. The walk knobs: [`Fault::InsertUsers`] before
+    /// a page, [`Fault::RepeatLastPage`], or a failing page.
+    pub fn on_list_request(&self, nth: usize, fault: Fault) {
+        self.shared.lock().faults.add(Matcher::UserList, nth, fault);
+    }
+
+    /// Schedules `fault` for the `nth` request from now on with this method and exactly this
+    /// path, as sent and logged (such as `/v1/users/count` or
+    /// `/v1/users/user_2abc/organization_memberships`; the query string does not count).
+    pub fn on_route(&self, method: Method, path: &str, nth: usize, fault: Fault) {
+        self.shared.lock().faults.add(Matcher::Route(method, path.to_owned()), nth, fault);
+    }
+
+    /// Forgets the faults scheduled and not yet used.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
     }
 
     fn with_store<T>(
@@ -402,4 +541,9 @@ impl FakeClerk {
         let mut state = self.shared.lock();
         f(&mut state.store).map_err(|failure| FakeError::from_failure(failure, state.trace_id()))
     }
+}
+
+/// Whether `request` is of the user list.
+fn is_user_list(request: &RecordedRequest) -> bool {
+    request.method == Method::GET && request.path == "/v1/users"
 }

@@ -1,14 +1,15 @@
 //! Exports every user of a Clerk instance, losslessly, as JSON lines (or CSV).
 //!
 //! ```text
-//! cargo run --example export_users -- --out users.jsonl
-//! cargo run --example export_users -- --out users.csv --format csv --banned true
-//! CLERK_SECRET_KEY=sk_live_… cargo run --release --example export_users -- --out users.jsonl --concurrency 8
+//! cargo run -p clerk-users-fake --example export_users -- --demo --out users.jsonl
+//! cargo run -p clerk-users-fake --example export_users -- --demo --out users.csv --format csv --banned true
+//! CLERK_SECRET_KEY=sk_live_… cargo run -p clerk-users-fake --release --example export_users -- --out users.jsonl --concurrency 8
 //! ```
 //!
-//! Without `CLERK_SECRET_KEY` it starts a local fake Clerk seeded with demo users and says so;
-//! with the key it exports from the real API, paced under the instance's rate limit (production
-//! for `sk_live_` keys, development for `sk_test_`). JSON lines keep every field Clerk sent, even
+//! With `CLERK_SECRET_KEY` it exports from the real API, paced under the instance's rate limit
+//! (production for `sk_live_` keys, development for `sk_test_`). With `--demo` it exports from a
+//! local fake Clerk seeded with demo users instead (never from Clerk), and says so. Without
+//! either it refuses. JSON lines keep every field Clerk sent, even
 //! fields this crate's types do not know yet. A progress bar is sized from `get_users_count`.
 
 use std::fs::File;
@@ -18,10 +19,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
-use clerk_users::fake::FakeClerk;
 use clerk_users::pagination::{RawUser, RawUsers};
 use clerk_users::prelude::*;
 use clerk_users::{Client, Paginator, RateLimit};
+use clerk_users_fake::FakeClerk;
 use futures::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -58,6 +59,9 @@ struct Args {
     /// No progress bar (for scripts and benchmarks).
     #[arg(long)]
     quiet: bool,
+    /// Export from a local fake Clerk seeded with demo users, not from Clerk.
+    #[arg(long)]
+    demo: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -87,26 +91,30 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     // Kept alive until the export ends: dropping it stops the fake.
     let mut _fake = None;
-    let client = match std::env::var("CLERK_SECRET_KEY") {
-        Ok(key) => {
-            let limit = if key.starts_with("sk_live_") {
-                RateLimit::production_instance()
-            } else {
-                RateLimit::development_instance()
-            };
-            clerk_users::ClientBuilder::from_env()?.rate_limit(limit).build()?
-        }
-        Err(_) => {
-            let fake = FakeClerk::start().await;
-            fake.seed_users(DEMO_USERS);
-            eprintln!(
-                "CLERK_SECRET_KEY is not set: exporting from a local fake Clerk at {} seeded with {DEMO_USERS} demo users",
-                fake.url()
+    let client = if args.demo {
+        let fake = FakeClerk::start().await;
+        fake.seed_users(DEMO_USERS);
+        eprintln!(
+            "--demo: exporting from a local fake Clerk at {} seeded with {DEMO_USERS} demo users",
+            fake.url()
+        );
+        let client = fake.client();
+        _fake = Some(fake);
+        client
+    } else {
+        let Ok(key) = std::env::var("CLERK_SECRET_KEY") else {
+            return Err(
+                "CLERK_SECRET_KEY is not set: set it to export from Clerk, or pass --demo \
+                        to export from a local fake Clerk seeded with demo users"
+                    .into(),
             );
-            let client = fake.client();
-            _fake = Some(fake);
-            client
-        }
+        };
+        let limit = if key.starts_with("sk_live_") {
+            RateLimit::production_instance()
+        } else {
+            RateLimit::development_instance()
+        };
+        clerk_users::ClientBuilder::from_env()?.rate_limit(limit).build()?
     };
 
     let paginator = paginator(&client, &args);

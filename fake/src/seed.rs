@@ -105,6 +105,21 @@ pub(crate) fn seed(store: &mut Store, n: usize) -> Vec<String> {
     ids
 }
 
+/// Adds `n` users created now (each in a later millisecond than anything before), newest last;
+/// returns their ids.
+pub(crate) fn insert_now(store: &mut Store, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            let now = store.tick();
+            // Created `now`, so it has not signed in and was last updated now.
+            let user = seed_user(store, now, now);
+            let id = user.id.to_string();
+            store.insert(user, false);
+            id
+        })
+        .collect()
+}
+
 fn seed_user(store: &mut Store, created_at: i64, now: i64) -> User {
     let (first, first_lower) = FIRST_NAMES[store.rng.usize(..FIRST_NAMES.len())];
     let (last, last_lower) = LAST_NAMES[store.rng.usize(..LAST_NAMES.len())];

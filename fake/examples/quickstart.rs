@@ -1,13 +1,13 @@
 //! A tour of the client.
 //!
 //! ```text
-//! cargo run --example quickstart                          # on a local demo server
-//! CLERK_SECRET_KEY=sk_test_… cargo run --example quickstart  # read-only, against Clerk
+//! cargo run -p clerk-users-fake --example quickstart                          # on a local fake Clerk
+//! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-users-fake --example quickstart  # read-only, against Clerk
 //! ```
 //!
-//! Without `CLERK_SECRET_KEY` it starts a local demo server with scripted answers and calls every
-//! one of the 18 operations against it. With the key it only reads: it counts users, lists a few,
-//! and fetches one with their organization memberships.
+//! Without `CLERK_SECRET_KEY` it starts a local fake Clerk (`clerk_users_fake::FakeClerk`) and
+//! calls every one of the 18 operations against it. With the key it only reads: it counts users,
+//! lists a few, and fetches one with their organization memberships.
 //!
 //! `RUST_LOG=clerk_users=debug` shows the client's tracing: a span per request and per attempt.
 
@@ -15,7 +15,7 @@ use std::num::NonZeroU64;
 use std::process::ExitCode;
 
 use clerk_users::{Client, Error, types};
-use httpmock::prelude::*;
+use clerk_users_fake::FakeClerk;
 use serde_json::{Value, json};
 
 #[tokio::main]
@@ -45,13 +45,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     match std::env::var("CLERK_SECRET_KEY") {
         Ok(_) => read_only_tour(&Client::from_env()?).await,
         Err(_) => {
-            let server = demo_server();
-            println!(
-                "CLERK_SECRET_KEY is not set: using a local demo server at {}\n",
-                server.url("/v1")
-            );
-            let client = Client::builder("sk_test_demo").base_url(server.url("/v1")).build()?;
-            full_tour(&client).await
+            let fake = FakeClerk::start().await;
+            println!("CLERK_SECRET_KEY is not set: using a local fake Clerk at {}\n", fake.url());
+            full_tour(&fake.client(), |id| connect(&fake, id)).await
         }
     }
 }
@@ -94,18 +90,34 @@ async fn read_only_tour(client: &Client) -> Result<(), Box<dyn std::error::Error
     Ok(())
 }
 
-/// Calls all 18 operations, printing each request and what came back.
-async fn full_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+/// What the Users API cannot set up itself (a Google sign-in, an organization, an authenticator
+/// app), done on the fake's side so the tour has something to show.
+fn connect(fake: &FakeClerk, id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    fake.add_oauth_token(id, "oauth_google", "ya29.demo-token")?;
+    fake.add_membership(id, "Analytical Engines", "org:admin")?;
+    fake.set_totp_code(id, "123456")?;
+    Ok(())
+}
+
+/// Calls all 18 operations, printing each request and what came back; `prepare` connects the new
+/// user to what the Users API cannot create.
+async fn full_tour(
+    client: &Client,
+    prepare: impl FnOnce(&str) -> Result<(), Box<dyn std::error::Error>>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let body = |json: Value| json.as_object().cloned().unwrap_or_default();
     let user = client
         .create_user()
         .body_map(|b| {
-            b.email_address(vec!["ada@example.com".to_owned()]).first_name("Ada".to_owned())
+            b.email_address(vec!["ada@example.com".to_owned()])
+                .first_name("Ada".to_owned())
+                .password("correct horse".to_owned())
         })
         .send()
         .await?;
     step("create_user", "POST /users", describe(&user));
     let id = user.id.clone();
+    prepare(&id)?;
 
     let user = client.get_user().user_id(&id).send().await?;
     step("get_user", &format!("GET /users/{id}"), describe(&user));
@@ -198,7 +210,7 @@ async fn full_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     step(
         "get_o_auth_access_token",
         &format!("GET /users/{id}/oauth_access_tokens/oauth_google"),
-        format!("{} token(s), scopes {:?}", tokens.len(), tokens[0].scopes),
+        format!("{} token(s), scopes {:?}", tokens.len(), tokens.first().map(|t| &t.scopes)),
     );
     let memberships = client.users_get_organization_memberships().user_id(&id).send().await?;
     step(
@@ -237,78 +249,3 @@ fn client_base(client: &Client) -> &str {
 
 /// A one-pixel PNG, for the profile image.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01";
-
-/// A local server with scripted answers for the tour. It keeps no state: each answer is written
-/// to match the step that asks for it.
-fn demo_server() -> MockServer {
-    let server = MockServer::start();
-    let user: Value =
-        serde_json::from_str(include_str!("../tests/fixtures/user_full.json")).unwrap_or_default();
-    let id = user["id"].as_str().unwrap_or_default().to_owned();
-    let with = |changes: Value| {
-        let mut changed = user.clone();
-        for (key, value) in changes.as_object().into_iter().flatten() {
-            changed[key] = value.clone();
-        }
-        changed
-    };
-    let answer = |method: httpmock::Method, path: &str, status: u16, body: Value| {
-        server.mock(|when, then| {
-            when.method(method).path(path);
-            then.status(status).json_body(body);
-        });
-    };
-    let fixture = |text: &str| serde_json::from_str::<Value>(text).unwrap_or_default();
-    let this = format!("/v1/users/{id}");
-    let path = |suffix: &str| format!("{this}{suffix}");
-
-    answer(POST, "/v1/users", 200, user.clone());
-    answer(GET, &this, 200, user.clone());
-    answer(PATCH, &this, 200, with(json!({"first_name": "Augusta"})));
-    answer(
-        PATCH,
-        &path("/metadata"),
-        200,
-        with(json!({"first_name": "Augusta", "public_metadata": {"plan": "pro"}})),
-    );
-    answer(GET, "/v1/users", 200, json!([user.clone()]));
-    answer(GET, "/v1/users/count", 200, json!({"object": "total_count", "total_count": 1}));
-    answer(POST, &path("/profile_image"), 200, with(json!({"has_image": true})));
-    answer(DELETE, &path("/profile_image"), 200, with(json!({"has_image": false})));
-    answer(POST, &path("/ban"), 200, with(json!({"banned": true})));
-    answer(POST, &path("/unban"), 200, with(json!({"banned": false})));
-    answer(POST, &path("/lock"), 200, with(json!({"locked": true})));
-    answer(POST, &path("/unlock"), 200, with(json!({"locked": false})));
-    server.mock(|when, then| {
-        when.method(POST)
-            .path(path("/verify_password"))
-            .json_body(json!({"password": "correct horse"}));
-        then.status(200).json_body(json!({"verified": true}));
-    });
-    server.mock(|when, then| {
-        when.method(POST).path(path("/verify_password")).json_body(json!({"password": "wrong"}));
-        then.status(422).json_body(json!({"errors": [{"code": "incorrect_password", "message": "Password is incorrect", "long_message": "Password is incorrect. Try again, or use another method."}]}));
-    });
-    answer(POST, &path("/verify_totp"), 200, json!({"verified": true, "code_type": "totp"}));
-    answer(DELETE, &path("/mfa"), 200, json!({"user_id": id}));
-    answer(
-        GET,
-        &path("/oauth_access_tokens/oauth_google"),
-        200,
-        fixture(include_str!("../tests/fixtures/oauth_access_tokens_array.json")),
-    );
-    answer(
-        GET,
-        &path("/organization_memberships"),
-        200,
-        fixture(include_str!("../tests/fixtures/organization_memberships_full.json")),
-    );
-    answer(DELETE, &this, 200, json!({"object": "user", "id": id, "deleted": true}));
-    answer(
-        GET,
-        "/v1/users/user_missing",
-        404,
-        json!({"errors": [{"code": "resource_not_found", "message": "not found", "long_message": "No user was found with id user_missing"}], "clerk_trace_id": "demo_trace_4f2a"}),
-    );
-    server
-}

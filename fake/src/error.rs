@@ -5,9 +5,9 @@ use std::fmt;
 
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use crate::types;
+use clerk_users::types;
 
 impl std::ops::Deref for Failure {
     type Target = Details;
@@ -192,27 +192,42 @@ impl Failure {
     }
 
     /// The `ClerkErrors` body, with `trace_id`.
-    pub(crate) fn body(&self, trace_id: &str) -> Value {
-        json!({
-            "errors": [{
-                "code": self.code,
-                "message": self.message,
-                "long_message": self.long_message,
-                "meta": self.meta,
-            }],
-            "clerk_trace_id": trace_id,
-        })
+    pub(crate) fn body(&self, trace_id: &str) -> String {
+        let body = clerk_errors(self.code, &self.message, &self.long_message, &self.meta, trace_id);
+        // The generated type serializes plain strings and maps, which cannot fail.
+        serde_json::to_string(&body).unwrap_or_default()
     }
 
     /// The HTTP answer: status, `ClerkErrors` body with `trace_id`, and `Retry-After` on a 429.
     pub(crate) fn into_response(self, trace_id: &str) -> Response {
-        let body = self.body(trace_id).to_string();
+        let body = self.body(trace_id);
         let mut response =
             (self.status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+/// A `ClerkErrors` body with one error, built as the client's generated type so that it has the
+/// spec's shape.
+pub(crate) fn clerk_errors(
+    code: &str,
+    message: &str,
+    long_message: &str,
+    meta: &Map<String, Value>,
+    trace_id: &str,
+) -> types::ClerkErrors {
+    types::ClerkErrors {
+        clerk_trace_id: Some(trace_id.to_owned()),
+        errors: vec![types::ClerkError {
+            code: code.to_owned(),
+            long_message: long_message.to_owned(),
+            message: message.to_owned(),
+            meta: meta.clone(),
+        }],
+        meta: Map::new(),
     }
 }
 
@@ -223,7 +238,7 @@ impl Failure {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let fake = clerk_users::fake::FakeClerk::start().await;
+/// let fake = clerk_users_fake::FakeClerk::start().await;
 /// fake.add_user(serde_json::json!({"email_address": ["ada@example.com"]})).unwrap();
 /// let error = fake.add_user(serde_json::json!({"email_address": ["ADA@example.com"]})).unwrap_err();
 /// assert_eq!(error.status(), 422);
@@ -239,21 +254,14 @@ pub struct FakeError {
 
 impl FakeError {
     pub(crate) fn from_failure(failure: Failure, trace_id: String) -> FakeError {
-        let failure = *failure.0;
-        let error = types::ClerkError {
-            code: failure.code.to_owned(),
-            long_message: failure.long_message,
-            message: failure.message,
-            meta: failure.meta,
-        };
-        FakeError {
-            status: failure.status,
-            errors: Box::new(types::ClerkErrors {
-                clerk_trace_id: Some(trace_id),
-                errors: vec![error],
-                meta: Map::new(),
-            }),
-        }
+        let errors = clerk_errors(
+            failure.code,
+            &failure.message,
+            &failure.long_message,
+            &failure.meta,
+            &trace_id,
+        );
+        FakeError { status: failure.status, errors: Box::new(errors) }
     }
 
     /// The HTTP status the API would have answered (such as 404 or 422).

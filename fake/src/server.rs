@@ -1,23 +1,27 @@
-//! The HTTP side: one axum handler that applies the knobs (latency, rate limit, failures), checks
-//! the key, routes the 18 operations by hand (so every miss is a Clerk-shaped 404), answers, and
-//! logs the request.
+//! The HTTP side: one axum handler that logs the request, applies the scheduled faults and the
+//! knobs (latency, rate limit, failures), checks the key, routes the 18 operations by hand (so
+//! every miss is a Clerk-shaped 404), and answers.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use axum::body::to_bytes;
+use axum::body::{Bytes, to_bytes};
 use axum::extract::{FromRequest, Multipart, Request, State as AxumState};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, Method, StatusCode, header};
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
 use serde_json::json;
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::RecordedRequest;
 use super::error::Failure;
+use super::fault::{Fault, Reply, Schedule};
 use super::list::{self, Filters, ListRequest, Query};
 use super::render::{self, PageJson};
+use super::seed;
 use super::store::{Body, Secret, Store, merge, now_ms};
 
 /// Largest request body the fake reads (profile images included).
@@ -31,14 +35,25 @@ pub(crate) struct Shared {
     /// `(requests, window)`.
     pub(crate) rate_limit: Option<(u64, Duration)>,
     pub(crate) failure_rate: f64,
+    /// Changes (or closes) when the [`FakeClerk`](super::FakeClerk) is dropped: stalled requests
+    /// and the server stop waiting.
+    closed: watch::Receiver<()>,
     state: Mutex<State>,
+    /// The body each list path last answered with 200, for [`Fault::RepeatLastPage`]. A lock of
+    /// its own, taken while `state` may be held, never the other way round.
+    last_pages: Mutex<HashMap<String, Bytes>>,
 }
 
 /// Everything behind the lock.
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) store: Store,
-    pub(crate) requests: Vec<RecordedRequest>,
+    /// The request log, in arrival order, each with its arrival number (so an answer finds its
+    /// entry even after `clear_requests`).
+    pub(crate) requests: Vec<(u64, RecordedRequest)>,
+    /// Requests received so far.
+    arrivals: u64,
+    pub(crate) faults: Schedule,
     /// The current rate-limit window: its start and the requests admitted in it.
     window: Option<(Instant, u64)>,
     failures: fastrand::Rng,
@@ -53,15 +68,21 @@ impl Shared {
         rate_limit: Option<(u64, Duration)>,
         failure_rate: f64,
         seed: u64,
+        sequential_ids: bool,
+        closed: watch::Receiver<()>,
     ) -> Shared {
         Shared {
             secret_key,
             latency,
             rate_limit,
             failure_rate,
+            closed,
+            last_pages: Mutex::new(HashMap::new()),
             state: Mutex::new(State {
-                store: Store::new(seed),
+                store: Store::new(seed, sequential_ids),
                 requests: Vec::new(),
+                arrivals: 0,
+                faults: Schedule::default(),
                 window: None,
                 failures: fastrand::Rng::with_seed(seed ^ 0x9E37_79B9_7F4A_7C15),
                 traces: 0,
@@ -73,6 +94,17 @@ impl Shared {
     /// The state. A panic while it was held (a bug) does not make the fake unusable.
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn last_pages(&self) -> MutexGuard<'_, HashMap<String, Bytes>> {
+        self.last_pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Resolves when the fake is dropped.
+    pub(crate) async fn closed(&self) {
+        let mut closed = self.closed.clone();
+        // An error means the sender is gone, which is what this waits for.
+        while closed.changed().await.is_ok() {}
     }
 }
 
@@ -122,7 +154,20 @@ pub(crate) async fn handle(
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().unwrap_or_default().to_owned();
-    let response = match answer(&shared, request).await {
+    let (arrival, faults) = {
+        let mut state = shared.lock();
+        state.arrivals += 1;
+        let arrival = state.arrivals;
+        let faults = state.faults.take(&method, &path);
+        let logged = RecordedRequest { method, path: path.clone(), query, status: None };
+        state.requests.push((arrival, logged));
+        (arrival, faults)
+    };
+    let injected = match inject(&shared, &path, faults).await {
+        Some(response) => Ok(response),
+        None => answer(&shared, request).await,
+    };
+    let response = match injected {
         Ok(response) => response,
         Err(failure) => {
             let trace_id = shared.lock().trace_id();
@@ -130,7 +175,59 @@ pub(crate) async fn handle(
         }
     };
     let status = response.status().as_u16();
-    shared.lock().requests.push(RecordedRequest { method, path, query, status });
+    let mut state = shared.lock();
+    if let Ok(i) = state.requests.binary_search_by_key(&arrival, |(n, _)| *n) {
+        state.requests[i].1.status = Some(status);
+    }
+    response
+}
+
+/// Applies the faults that fall on this request, in order; the answer, if one of them decides
+/// it.
+async fn inject(shared: &Shared, path: &str, faults: Vec<Fault>) -> Option<Response> {
+    for fault in faults {
+        match fault {
+            Fault::Stall(duration) => {
+                tokio::select! {
+                    () = tokio::time::sleep(duration) => {}
+                    () = shared.closed() => return Some(stopped(shared)),
+                }
+            }
+            Fault::Hang => {
+                shared.closed().await;
+                return Some(stopped(shared));
+            }
+            Fault::InsertUsers(count) => {
+                seed::insert_now(&mut shared.lock().store, count);
+            }
+            Fault::Respond(reply) => return Some(reply_response(shared, &reply)),
+            Fault::RepeatLastPage => {
+                if let Some(body) = shared.last_pages().get(path).cloned() {
+                    return Some(json_bytes(body));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The answer to a request held when the fake stops.
+fn stopped(shared: &Shared) -> Response {
+    reply_response(shared, &Reply::status(503).error("service_unavailable", "The fake stopped."))
+}
+
+fn reply_response(shared: &Shared, reply: &Reply) -> Response {
+    let trace_id = shared.lock().trace_id();
+    let (status, body, headers) = reply.parts(&trace_id);
+    let mut response = match body {
+        Some((content_type, bytes)) => {
+            (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response()
+        }
+        None => status.into_response(),
+    };
+    for (name, value) in headers {
+        response.headers_mut().insert(name, value.clone());
+    }
     response
 }
 
@@ -224,20 +321,21 @@ async fn answer(shared: &Shared, request: Request) -> Result<Response, Failure> 
         }
     }
     authenticate(shared, request.headers())?;
-    let route = Route::parse(request.method(), request.uri().path())?;
+    let path = request.uri().path().to_owned();
+    let route = Route::parse(request.method(), &path)?;
     let query = Query::parse(request.uri().query().unwrap_or_default());
     match route {
         Route::List => {
             let list = ListRequest::parse(&query)?;
             let state = shared.lock();
-            let page = list.page(&state.store)?;
+            let slots = list.page(&state.store)?;
             let now = now_ms();
-            let users: Vec<_> = page
+            let users: Vec<_> = slots
                 .iter()
                 .filter_map(|&slot| state.store.get(slot))
                 .map(|user| render::user(user, now))
                 .collect();
-            json(&users)
+            page(shared, path, &users)
         }
         Route::Count => {
             let filters = Filters::parse(&query)?;
@@ -332,9 +430,9 @@ async fn answer(shared: &Shared, request: Request) -> Result<Response, Failure> 
                 let (limit, offset) = query.limit_offset()?;
                 let total_count = tokens.clone().count();
                 let data = tokens.skip(offset).take(limit).map(render::oauth_token).collect();
-                json(&PageJson { data, total_count })
+                page(shared, path, &PageJson { data, total_count })
             } else {
-                json(&tokens.map(render::oauth_token).collect::<Vec<_>>())
+                page(shared, path, &tokens.map(render::oauth_token).collect::<Vec<_>>())
             }
         }
         Route::Memberships(id) => {
@@ -351,7 +449,7 @@ async fn answer(shared: &Shared, request: Request) -> Result<Response, Failure> 
                 .take(limit)
                 .filter_map(|membership| render::membership(&state.store, user, membership))
                 .collect();
-            json(&PageJson { data, total_count: user.memberships.len() })
+            page(shared, path, &PageJson { data, total_count: user.memberships.len() })
         }
         Route::VerifyPassword(id) => {
             let body = read_json(request).await?;
@@ -459,15 +557,30 @@ fn user_response(store: &Store, slot: u32) -> Result<Response, Failure> {
 
 /// A 200 with `value` as JSON.
 fn json<T: Serialize>(value: &T) -> Result<Response, Failure> {
-    let body = serde_json::to_vec(value).map_err(|error| {
+    to_json(value).map(json_bytes)
+}
+
+/// A 200 with the page `value` as JSON, remembered as the last page of `path`.
+fn page<T: Serialize>(shared: &Shared, path: String, value: &T) -> Result<Response, Failure> {
+    let body = to_json(value)?;
+    shared.last_pages().insert(path, body.clone());
+    Ok(json_bytes(body))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Bytes, Failure> {
+    serde_json::to_vec(value).map(Bytes::from).map_err(|error| {
         Failure::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_clerk_error",
             "Something went wrong",
             format!("The fake could not render its answer: {error}"),
         )
-    })?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    })
+}
+
+/// A 200 with this JSON body.
+fn json_bytes(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The request body as a JSON object (an empty body is `{}`).

@@ -464,10 +464,12 @@ pub(crate) struct Store {
     /// How many users `seed_users` made, so seeded emails stay unique across calls.
     pub(crate) seeded: u64,
     images: u64,
+    /// With sequential ids, the number of the last user id made.
+    sequential: Option<u64>,
 }
 
 impl Store {
-    pub(crate) fn new(seed: u64) -> Store {
+    pub(crate) fn new(seed: u64, sequential_ids: bool) -> Store {
         Store {
             slots: Vec::new(),
             free: Vec::new(),
@@ -484,6 +486,7 @@ impl Store {
             last_ms: 0,
             seeded: 0,
             images: 0,
+            sequential: sequential_ids.then_some(0),
         }
     }
 
@@ -504,10 +507,17 @@ impl Store {
         id.into_boxed_str()
     }
 
-    /// A new user id, unique in the store.
+    /// A new user id, unique in the store: random like Clerk's, or `user_000001`, `user_000002`,
+    /// … with sequential ids.
     pub(crate) fn new_user_id(&mut self) -> Box<str> {
         loop {
-            let id = self.random_id("user_");
+            let id = match &mut self.sequential {
+                Some(last) => {
+                    *last += 1;
+                    format!("user_{last:06}").into_boxed_str()
+                }
+                None => self.random_id("user_"),
+            };
             if !self.by_id.contains_key(&id) {
                 return id;
             }

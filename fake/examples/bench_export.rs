@@ -1,8 +1,8 @@
 //! Benchmark: exporting every user from a fake Clerk with production-like latency and rate limit.
 //!
 //! ```text
-//! cargo run --release --example bench_export            # throughput, then memory
-//! cargo run --release --example bench_export -- memory  # memory only
+//! cargo run -p clerk-users-fake --release --example bench_export            # throughput, then memory
+//! cargo run -p clerk-users-fake --release --example bench_export -- memory  # memory only
 //! ```
 //!
 //! Throughput: 100,000 users behind 100 ms of latency per request and Clerk's production limit
@@ -18,9 +18,9 @@ use std::io::Write;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use clerk_users::fake::FakeClerk;
 use clerk_users::prelude::*;
 use clerk_users::{Client, RateLimit};
+use clerk_users_fake::FakeClerk;
 use futures::TryStreamExt;
 
 const USERS: usize = 100_000;
@@ -167,7 +167,7 @@ async fn serve(users: usize) -> Result<(), String> {
 
 /// One export of the `users` users of the fake at `url`; prints this process's peak memory (KiB).
 async fn export_once(url: &str, users: usize) -> Result<(), String> {
-    let client = Client::builder(clerk_users::fake::DEFAULT_SECRET_KEY)
+    let client = Client::builder(clerk_users_fake::DEFAULT_SECRET_KEY)
         .base_url(url)
         .build()
         .map_err(|e| e.to_string())?;
