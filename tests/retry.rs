@@ -7,12 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use clerk_users::prelude::*;
 use clerk_users::{Client, Error, RateLimit, RetryPolicy};
 use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
 use serde_json::json;
-use support::list_server::{Event, ListServer};
 use support::{SECRET_KEY, builder};
 
 /// Retries quickly, so tests do not wait on backoff.
@@ -335,19 +333,4 @@ async fn with_retries_off_one_request_is_sent() {
 
     assert_eq!(count.load(Ordering::SeqCst), 1);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
-}
-
-#[tokio::test]
-async fn pagination_streams_inherit_retries() {
-    let list = ListServer::start(9).await;
-    list.on_request(2, Event::Fail);
-    let client = builder(&list.server).retry_policy(fast()).build().unwrap();
-
-    let users = client.get_user_list().paginate().page_size(4).collect_all().await.unwrap();
-
-    assert_eq!(users.len(), 9);
-    let queries = list.queries();
-    // The failed second page was asked for again, then the walk went on.
-    assert_eq!(queries[1], queries[2]);
-    assert_eq!(queries.len(), 4);
 }

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
-use clerk_users::pagination::{RawUser, RawUsers};
+use clerk_users::pagination::RawUser;
 use clerk_users::prelude::*;
 use clerk_users::{Client, Paginator, RateLimit};
 use clerk_users_fake::FakeClerk;
@@ -163,7 +163,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The raw user walk with the filters from the command line.
-fn paginator(client: &Client, args: &Args) -> Paginator<RawUsers> {
+fn paginator(client: &Client, args: &Args) -> Paginator<RawUser> {
     let mut list = client.get_user_list();
     if let Some(banned) = args.banned {
         list = list.banned(banned);

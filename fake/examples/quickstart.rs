@@ -14,7 +14,7 @@
 use std::num::NonZeroU64;
 use std::process::ExitCode;
 
-use clerk_users::{Client, Error, types};
+use clerk_users::{Client, types};
 use clerk_users_fake::FakeClerk;
 use serde_json::{Value, json};
 
@@ -59,32 +59,24 @@ async fn read_only_tour(client: &Client) -> Result<(), Box<dyn std::error::Error
         client_base(client),
         Client::clerk_api_version()
     );
-    let count = client.get_users_count().send().await.map_err(Error::from)?;
+    let count = client.get_users_count().send().await?;
     println!("get_users_count: {} users", count.total_count);
-    let users = client
-        .get_user_list()
-        .limit(NonZeroU64::new(5).expect("5 is not zero"))
-        .send()
-        .await
-        .map_err(Error::from)?;
+    let users =
+        client.get_user_list().limit(NonZeroU64::new(5).expect("5 is not zero")).send().await?;
     println!("get_user_list (newest 5):");
     for user in users.iter() {
         println!("  {}", describe(user));
     }
     if let Some(first) = users.first() {
-        let user = client.get_user().user_id(&first.id).send().await.map_err(Error::from)?;
+        let user = client.get_user().user_id(&first.id).send().await?;
         println!(
             "get_user {}: {} email address(es), banned: {}",
             user.id,
             user.email_addresses.len(),
             user.banned
         );
-        let memberships = client
-            .users_get_organization_memberships()
-            .user_id(&user.id)
-            .send()
-            .await
-            .map_err(Error::from)?;
+        let memberships =
+            client.users_get_organization_memberships().user_id(&user.id).send().await?;
         println!("users_get_organization_memberships: {} organization(s)", memberships.total_count);
     }
     Ok(())
@@ -194,7 +186,7 @@ async fn full_tour(
         .body_map(|b| b.password("wrong".to_owned()))
         .send()
         .await;
-    step("verify_password", "  (wrong password)", Error::from(wrong.unwrap_err()).to_string());
+    step("verify_password", "  (wrong password)", wrong.unwrap_err().to_string());
     let totp =
         client.verify_totp().user_id(&id).body_map(|b| b.code("123456".to_owned())).send().await?;
     step(
@@ -222,7 +214,7 @@ async fn full_tour(
     let deleted = client.delete_user().user_id(&id).send().await?;
     step("delete_user", &format!("DELETE /users/{id}"), format!("deleted = {}", deleted.deleted));
     let missing = client.get_user().user_id("user_missing").send().await;
-    let missing = Error::from(missing.unwrap_err());
+    let missing = missing.unwrap_err();
     let trace_id = missing.trace_id().unwrap_or("-");
     step("get_user", "GET /users/user_missing", format!("{missing} (trace id {trace_id})"));
     Ok(())

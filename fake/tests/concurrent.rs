@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use clerk_users::prelude::*;
-use clerk_users::{Client, Error, RateLimit};
+use clerk_users::{Client, Error, RateLimit, WalkError};
 use clerk_users_fake::FakeClerk;
 use futures::TryStreamExt;
 
@@ -164,7 +164,7 @@ async fn an_interrupted_concurrent_walk_resumes_to_the_end_without_repeats() {
             match users.try_next().await {
                 Ok(Some(user)) => walked.push(user.id),
                 Ok(None) => break,
-                Err(Error::Interrupted { resume: token, .. }) => {
+                Err(WalkError::Request { resume: Some(token), .. }) => {
                     interruptions += 1;
                     resume = Some(*token);
                     break;
@@ -191,7 +191,7 @@ async fn a_concurrent_walk_stopped_by_max_items_resumes_without_skipping() {
     let client = fake.client();
 
     // Pages from several windows arrive at once; the last one is cut short by max_items.
-    let first: Vec<clerk_users::Page<clerk_users::types::User>> = client
+    let first: Vec<clerk_users::pagination::Page<clerk_users::types::User>> = client
         .get_user_list()
         .paginate()
         .page_size(100)
@@ -232,6 +232,7 @@ async fn concurrency_needs_the_created_at_ordering() {
         .collect_all()
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert!(matches!(error.error(), Some(Error::InvalidRequest(_))), "{error:?}");
+    assert_eq!(error.resume_token(), None, "nothing to resume: no request was sent");
     assert!(fake.requests().is_empty());
 }

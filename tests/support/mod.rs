@@ -79,4 +79,3 @@ impl WhenExt for When {
         self.is_true(move |req: &HttpMockRequest| req.uri().query().unwrap_or("") == query)
     }
 }
-pub mod list_server;
