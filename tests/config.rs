@@ -220,7 +220,7 @@ async fn timeout_is_applied() {
         .build()
         .unwrap();
 
-    let error = clerk_users::Error::from(client.get_users_count().send().await.unwrap_err());
+    let error = client.get_users_count().send().await.unwrap_err();
 
     assert!(error.is_timeout(), "{error:?}");
 }

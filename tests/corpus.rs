@@ -481,7 +481,7 @@ async fn verification_and_mfa_responses() {
 
 async fn error_from(name: &str, status: u16) -> Error {
     let (_server, client) = serve(GET, &format!("/v1/users/{USER_ID}"), status, name).await;
-    Error::from(client.get_user().user_id(USER_ID).send().await.unwrap_err())
+    client.get_user().user_id(USER_ID).send().await.unwrap_err()
 }
 
 #[tokio::test]

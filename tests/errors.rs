@@ -100,7 +100,7 @@ async fn undeclared_429_decodes_and_exposes_retry_after() {
         })
         .await;
 
-    let error = Error::from(client(&server).get_user_list().send().await.unwrap_err());
+    let error = client(&server).get_user_list().send().await.unwrap_err();
 
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(7)));
@@ -120,7 +120,7 @@ async fn non_json_error_body_keeps_status_and_text() {
         })
         .await;
 
-    let error = Error::from(client(&server).get_user().user_id(USER_ID).send().await.unwrap_err());
+    let error = client(&server).get_user().user_id(USER_ID).send().await.unwrap_err();
 
     assert_eq!(error.status(), Some(reqwest::StatusCode::BAD_GATEWAY));
     assert!(error.clerk_errors().is_none());
@@ -147,7 +147,7 @@ async fn several_errors_are_summarised_and_all_kept() {
         })
         .await;
 
-    let error = Error::from(client(&server).create_user().send().await.unwrap_err());
+    let error = client(&server).create_user().send().await.unwrap_err();
 
     assert_eq!(error.codes(), ["form_password_pwned", "form_param_missing"]);
     assert_eq!(error.trace_id(), None);
@@ -167,7 +167,7 @@ async fn undecodable_success_body_is_a_decode_error() {
         })
         .await;
 
-    let error = Error::from(client(&server).get_users_count().send().await.unwrap_err());
+    let error = client(&server).get_users_count().send().await.unwrap_err();
 
     let Error::Decode { body, .. } = &error else { panic!("expected a decode error: {error:?}") };
     assert_eq!(&body[..], b"{\"total_count\": \"many\"}");
@@ -185,7 +185,7 @@ async fn redirects_are_reported_not_followed() {
         })
         .await;
 
-    let error = Error::from(client(&server).get_users_count().send().await.unwrap_err());
+    let error = client(&server).get_users_count().send().await.unwrap_err();
 
     mock.assert_calls_async(1).await;
     assert!(matches!(error, Error::UnexpectedStatus(s) if s.as_u16() == 307), "{error:?}");
@@ -201,7 +201,7 @@ async fn connection_refused_is_a_transport_error() {
         .build()
         .unwrap();
 
-    let error = Error::from(client.get_users_count().send().await.unwrap_err());
+    let error = client.get_users_count().send().await.unwrap_err();
 
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert_eq!(error.to_string(), "error sending request to clerk");
@@ -238,7 +238,7 @@ async fn truncated_error_body_keeps_status_and_what_arrived() {
         .build()
         .unwrap();
 
-    let error = Error::from(client.get_user().user_id(USER_ID).send().await.unwrap_err());
+    let error = client.get_user().user_id(USER_ID).send().await.unwrap_err();
 
     assert_eq!(error.status(), Some(reqwest::StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(
@@ -348,7 +348,7 @@ async fn error_bodies_are_kept_up_to_64_kib() {
             })
             .await;
 
-        let error = Error::from(client(&server).get_users_count().send().await.unwrap_err());
+        let error = client(&server).get_users_count().send().await.unwrap_err();
 
         let Some(ErrorBody::Text { text, truncated: was_truncated }) =
             error.api_error().map(|a| a.body())

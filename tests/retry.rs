@@ -112,7 +112,7 @@ async fn a_429_storm_beyond_the_attempt_limit_returns_the_typed_error() {
     let client = builder(&server).retry_policy(fast().max_attempts(3)).build().unwrap();
 
     // create_user is not idempotent, but a 429 was not processed: it is retried too.
-    let error = Error::from(client.create_user().send().await.unwrap_err());
+    let error = client.create_user().send().await.unwrap_err();
 
     assert_eq!(count.load(Ordering::SeqCst), 3);
     assert!(error.is_rate_limited());
@@ -127,7 +127,7 @@ async fn a_429_whose_wait_exceeds_the_budget_is_returned_at_once() {
     let client = builder(&server).build().unwrap();
 
     let started = Instant::now();
-    let error = Error::from(client.get_users_count().send().await.unwrap_err());
+    let error = client.get_users_count().send().await.unwrap_err();
 
     assert_eq!(count.load(Ordering::SeqCst), 1);
     assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
@@ -144,7 +144,7 @@ async fn create_user_on_503_is_sent_exactly_once() {
     .await;
     let client = builder(&server).retry_policy(fast()).build().unwrap();
 
-    let error = Error::from(client.create_user().send().await.unwrap_err());
+    let error = client.create_user().send().await.unwrap_err();
 
     assert_eq!(count.load(Ordering::SeqCst), 1);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
@@ -244,7 +244,7 @@ async fn a_connection_dropped_mid_response_on_create_is_not_retried() {
     let client =
         Client::builder(SECRET_KEY).base_url(base_url).retry_policy(fast()).build().unwrap();
 
-    let error = Error::from(client.create_user().send().await.unwrap_err());
+    let error = client.create_user().send().await.unwrap_err();
 
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert_eq!(connections.load(Ordering::SeqCst), 1);
@@ -266,7 +266,7 @@ async fn a_slow_server_hits_the_timeout_with_a_clear_error() {
         .unwrap();
 
     // Safe to repeat: tried twice, then the timeout error.
-    let error = Error::from(client.get_users_count().send().await.unwrap_err());
+    let error = client.get_users_count().send().await.unwrap_err();
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(
         error.to_string(),
@@ -275,7 +275,7 @@ async fn a_slow_server_hits_the_timeout_with_a_clear_error() {
     slow.assert_calls_async(2).await;
 
     // Not safe to repeat: once.
-    let error = Error::from(client.create_user().send().await.unwrap_err());
+    let error = client.create_user().send().await.unwrap_err();
     assert!(error.is_timeout());
     slow.assert_calls_async(3).await;
 }
@@ -331,7 +331,7 @@ async fn with_retries_off_one_request_is_sent() {
     .await;
     let client = builder(&server).no_retries().build().unwrap();
 
-    let error = Error::from(client.get_users_count().send().await.unwrap_err());
+    let error = client.get_users_count().send().await.unwrap_err();
 
     assert_eq!(count.load(Ordering::SeqCst), 1);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
