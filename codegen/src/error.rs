@@ -41,7 +41,7 @@ pub enum Error {
         /// One line per failing operation: `operation X (METHOD /path): reason`.
         culprits: Vec<String>,
     },
-    /// progenitor's output no longer has the shape one of the [`finish`](crate::finish) edits
+    /// progenitor's output no longer has the shape one of the [`finish`](mod@crate::finish) edits
     /// expects (after a progenitor upgrade, say).
     #[error("unexpected generator output: {0}; update clerk-users-codegen's finish edits")]
     Finish(String),

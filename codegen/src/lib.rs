@@ -5,11 +5,11 @@
 //!
 //! 1. [`load_spec`] parses the YAML into an OpenAPI document (errors name the file, line and
 //!    column).
-//! 2. [`normalize`] applies, in order, the [`rules`] by which the spec handed to progenitor departs
+//! 2. [`normalize`](mod@normalize) applies, in order, the [`rules`] by which the spec handed to progenitor departs
 //!    from the checked-in spec. Each rule is a module saying which generator limitation it works
 //!    around; the checked-in spec keeps Clerk's facts untouched.
-//! 3. [`generate`] runs progenitor (errors and generator panics name the operation).
-//! 4. [`finish`] edits progenitor's output and renders it with prettyplease. Every edit to the
+//! 3. [`generate`](mod@generate) runs progenitor (errors and generator panics name the operation).
+//! 4. [`finish`](mod@finish) edits progenitor's output and renders it with prettyplease. Every edit to the
 //!    generated code is a function of that one module.
 //!
 //! [`codegen`] runs them all on a spec's text, [`codegen_file`] on a file; the client's `build.rs`
