@@ -126,6 +126,26 @@ mod tests {
         assert!(!error.contains('\n'), "{error}");
     }
 
+    /// What the client's build.rs prints after `error: ` for a broken spec file.
+    #[test]
+    fn a_broken_spec_file_is_one_line_naming_file_line_and_column() {
+        let path =
+            std::env::temp_dir().join(format!("clerk-users-broken-{}.yaml", std::process::id()));
+        let text =
+            crate::test_support::our_spec().replacen("openapi: 3.0.3", "openapi: [3.0.3]", 1);
+        // The spec starts with comments: the line of the `openapi` key, 1-based.
+        let line = text.lines().position(|l| l.starts_with("openapi:")).unwrap() + 1;
+        std::fs::write(&path, text).unwrap();
+        let error = codegen_file(&path).unwrap_err().to_string();
+        std::fs::remove_file(&path).unwrap();
+        let expected = format!(
+            "{}:{line}:10: not a valid OpenAPI 3.0 document: openapi: invalid type: sequence",
+            path.display()
+        );
+        assert!(error.starts_with(&expected), "{error}");
+        assert!(!error.contains('\n'), "{error}");
+    }
+
     #[test]
     fn unreadable_files_are_named() {
         let path = Path::new("/nonexistent/clerk-users.yaml");

@@ -2,15 +2,23 @@
 
 use openapiv3::OpenAPI;
 
+use crate::generate::quietly;
 use crate::{Error, Location};
 
 /// Parses the spec, reporting YAML and OpenAPI shape errors with their line and column.
 ///
 /// # Errors
 ///
-/// [`Error::Load`] with the location serde_yaml reports, when it reports one.
+/// [`Error::Load`] with the location serde_yaml reports, when it reports one. Some shapes make
+/// openapiv3's deserializer panic (a `parameters` that is not a list); that is an error without a
+/// location, not a panic.
 pub fn load_spec(file: &str, text: &str) -> Result<OpenAPI, Error> {
-    serde_yaml::from_str(text).map_err(|e| {
+    let parsed = quietly(|| serde_yaml::from_str(text)).map_err(|panic| Error::Load {
+        file: file.to_owned(),
+        location: None,
+        message: format!("the OpenAPI parser gave up: {panic}"),
+    })?;
+    parsed.map_err(|e| {
         let location = e.location().map(|at| Location { line: at.line(), column: at.column() });
         let mut message = e.to_string();
         if let Some(at) = location {
@@ -27,7 +35,7 @@ pub fn load_spec(file: &str, text: &str) -> Result<OpenAPI, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::tiny_spec;
+    use crate::test_support::{our_spec, tiny_spec};
 
     #[test]
     fn yaml_syntax_errors_name_the_file_and_line() {
@@ -57,5 +65,24 @@ mod tests {
             "spec.yaml:4:3: not a valid OpenAPI 3.0 document: paths: invalid type: integer `42`, \
              expected struct Responses"
         );
+    }
+
+    #[test]
+    fn parser_panics_are_errors_that_name_the_file() {
+        // In our spec (not in a tiny one) this makes openapiv3 panic: "somehow this parsed
+        // successfully the second time".
+        let text = our_spec().replacen(
+            "operationId: GetUser\n",
+            "operationId: GetUser\n      parameters: 42\n",
+            1,
+        );
+        let error = load_spec("spec.yaml", &text).unwrap_err().to_string();
+        assert!(
+            error.starts_with(
+                "spec.yaml: not a valid OpenAPI 3.0 document: the OpenAPI parser gave up: "
+            ),
+            "{error}"
+        );
+        assert!(!error.contains('\n'), "{error}");
     }
 }
