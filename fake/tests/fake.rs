@@ -85,7 +85,6 @@ async fn create_user_makes_a_verified_primary_email_and_a_taken_email_is_422() {
         .body_map(|b| b.email_address(vec!["ADA@example.COM".to_owned()]))
         .send()
         .await
-        .map_err(clerk_users::Error::from)
         .unwrap_err();
 
     assert!(user.id.starts_with("user_2") && user.id.len() == 32, "{}", user.id);
@@ -205,8 +204,7 @@ async fn get_update_and_delete_a_user() {
         .await
         .unwrap();
     let deleted = client.delete_user().user_id(&id).send().await.unwrap();
-    let gone =
-        client.get_user().user_id(&id).send().await.map_err(clerk_users::Error::from).unwrap_err();
+    let gone = client.get_user().user_id(&id).send().await.unwrap_err();
 
     assert_eq!(fetched.id, id);
     assert_eq!(fetched.username.as_deref(), Some("ann"));
@@ -271,7 +269,7 @@ async fn an_unknown_user_is_404_resource_not_found_with_a_trace_id() {
     ];
 
     for error in errors {
-        let error = clerk_users::Error::from(error.unwrap_err());
+        let error = error.unwrap_err();
         assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
         assert_eq!(error.codes(), ["resource_not_found"]);
         let details = &error.clerk_errors().unwrap().errors[0];
@@ -668,13 +666,7 @@ async fn orderings_sort_by_the_field_in_either_direction_with_ties_by_id() {
     assert_eq!(ids(&list("username").await), [&u[0], &u[1], &u[2], &u[3], &u[4]]);
     assert_eq!(ids(&list("-updated_at").await), [&u[4], &u[3], &u[2], &u[1], &u[0]]);
 
-    let bad = client
-        .get_user_list()
-        .order_by("shoe_size")
-        .send()
-        .await
-        .map_err(clerk_users::Error::from)
-        .unwrap_err();
+    let bad = client.get_user_list().order_by("shoe_size").send().await.unwrap_err();
     assert_eq!(bad.codes(), ["form_param_value_invalid"]);
 }
 
@@ -687,13 +679,7 @@ async fn limit_must_be_from_1_to_500_and_offset_skips() {
     let default = client.get_user_list().send().await.unwrap();
     let two = client.get_user_list().limit(2u64).offset(1u64).send().await.unwrap();
     let max = client.get_user_list().limit(500u64).send().await.unwrap();
-    let over = client
-        .get_user_list()
-        .limit(501u64)
-        .send()
-        .await
-        .map_err(clerk_users::Error::from)
-        .unwrap_err();
+    let over = client.get_user_list().limit(501u64).send().await.unwrap_err();
     let zero = raw(&fake, Method::GET, "/users?limit=0", None).await;
     let word = raw(&fake, Method::GET, "/users?limit=ten", None).await;
     let negative = raw(&fake, Method::GET, "/users?offset=-1", None).await;
@@ -754,27 +740,11 @@ async fn starting_after_with_an_offset_another_ordering_or_an_unknown_id_is_422(
     let client = once_only(&fake);
     let u = five_users(&fake);
 
-    let with_offset = client
-        .get_user_list()
-        .starting_after(&u[2])
-        .offset(1u64)
-        .send()
-        .await
-        .map_err(clerk_users::Error::from);
+    let with_offset = client.get_user_list().starting_after(&u[2]).offset(1u64).send().await;
     let zero_offset = client.get_user_list().starting_after(&u[2]).offset(0u64).send().await;
-    let other_order = client
-        .get_user_list()
-        .starting_after(&u[2])
-        .order_by("first_name")
-        .send()
-        .await
-        .map_err(clerk_users::Error::from);
-    let unknown = client
-        .get_user_list()
-        .starting_after("user_gone")
-        .send()
-        .await
-        .map_err(clerk_users::Error::from);
+    let other_order =
+        client.get_user_list().starting_after(&u[2]).order_by("first_name").send().await;
+    let unknown = client.get_user_list().starting_after("user_gone").send().await;
 
     for error in [with_offset.unwrap_err(), other_order.unwrap_err(), unknown.unwrap_err()] {
         assert_eq!(error.status(), Some(StatusCode::UNPROCESSABLE_ENTITY));
@@ -819,7 +789,7 @@ async fn a_missing_or_wrong_key_is_401_authentication_invalid() {
         .build()
         .unwrap();
 
-    let error = wrong.get_users_count().send().await.map_err(clerk_users::Error::from).unwrap_err();
+    let error = wrong.get_users_count().send().await.unwrap_err();
     let missing = reqwest::get(format!("{}/users/count", fake.url())).await.unwrap();
     let right = fake.client().get_users_count().send().await;
 
@@ -857,13 +827,7 @@ async fn path_ids_are_percent_decoded() {
     let fake = FakeClerk::start().await;
     let client = once_only(&fake);
 
-    let error = client
-        .get_user()
-        .user_id("user/a b")
-        .send()
-        .await
-        .map_err(clerk_users::Error::from)
-        .unwrap_err();
+    let error = client.get_user().user_id("user/a b").send().await.unwrap_err();
 
     assert_eq!(
         error.clerk_errors().unwrap().errors[0].long_message,
@@ -895,11 +859,9 @@ async fn the_rate_limit_knob_answers_429_with_retry_after_until_the_window_ends(
     for _ in 0..3 {
         client.get_users_count().send().await.unwrap();
     }
-    let limited =
-        client.get_users_count().send().await.map_err(clerk_users::Error::from).unwrap_err();
+    let limited = client.get_users_count().send().await.unwrap_err();
     short_client.get_users_count().send().await.unwrap();
-    let short_limited =
-        short_client.get_users_count().send().await.map_err(clerk_users::Error::from).unwrap_err();
+    let short_limited = short_client.get_users_count().send().await.unwrap_err();
     tokio::time::sleep(Duration::from_millis(350)).await;
     let next_window = short_client.get_users_count().send().await;
 
@@ -923,7 +885,6 @@ async fn the_failure_knob_answers_503_before_doing_anything() {
         .body_map(|b| b.email_address(vec!["a@example.com".to_owned()]))
         .send()
         .await
-        .map_err(clerk_users::Error::from)
         .unwrap_err();
 
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));

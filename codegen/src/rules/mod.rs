@@ -1,0 +1,40 @@
+//! The named rules by which the spec handed to progenitor departs from the checked-in spec, one
+//! module each, in the order [`normalize`](crate::normalize()) applies them.
+//!
+//! Operation rules, on the OpenAPI document:
+//!
+//! - [`leave_out_multipart_operations`]: operations progenitor cannot encode are written by hand.
+//! - [`decode_errors_in_the_crate`]: error responses are decoded by the crate, whatever the status.
+//! - [`prune_unreachable_schemas`]: no types for schemas nothing uses.
+//!
+//! Decoding rules, on the spec as JSON, so every response decodes whatever Clerk sends, today and
+//! next year (documented in `openapi/README.md`, "Decoding rules", with the schemas they touch):
+//!
+//! - [`list_or_page`], [`discriminated_unions`], [`open_enums`]: schemas replaced by types the
+//!   crate defines with its macros ([`NativeType`](crate::NativeType)).
+//! - [`accept_unknown_fields`], [`unchecked_patterns`], [`no_presence_alternatives`],
+//!   [`always_written`]: schemas relaxed in place.
+//! - `missing_means_empty` is the one rule that needs the generated code: it is
+//!   [`finish::default_missing_fields`](crate::finish::default_missing_fields).
+
+mod accept_unknown_fields;
+mod always_written;
+mod decode_errors_in_the_crate;
+mod discriminated_unions;
+mod leave_out_multipart_operations;
+mod list_or_page;
+mod no_presence_alternatives;
+mod open_enums;
+mod prune_unreachable_schemas;
+mod unchecked_patterns;
+
+pub use accept_unknown_fields::accept_unknown_fields;
+pub use always_written::always_written;
+pub use decode_errors_in_the_crate::{ERROR_SCHEMA, decode_errors_in_the_crate};
+pub use discriminated_unions::discriminated_unions;
+pub use leave_out_multipart_operations::{HAND_WRITTEN, leave_out_multipart_operations};
+pub use list_or_page::list_or_page;
+pub use no_presence_alternatives::no_presence_alternatives;
+pub use open_enums::open_enums;
+pub use prune_unreachable_schemas::prune_unreachable_schemas;
+pub use unchecked_patterns::unchecked_patterns;
