@@ -268,7 +268,7 @@ async fn a_slow_server_hits_the_timeout_with_a_clear_error() {
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(
         error.to_string(),
-        "clerk did not answer in time (the client's timeout, 30 s unless set)"
+        "GET /v1/users/count: clerk did not answer in time (the client's timeout, 30 s unless set)"
     );
     slow.assert_calls_async(2).await;
 

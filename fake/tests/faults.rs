@@ -34,7 +34,7 @@ async fn get(fake: &FakeClerk, path: &str) -> (u16, String, String) {
 }
 
 async fn count(client: &Client) -> Result<i64, Error> {
-    Ok(client.get_users_count().send().await.map_err(Error::from)?.total_count)
+    Ok(client.get_users_count().send().await?.total_count)
 }
 
 #[tokio::test]
@@ -66,7 +66,6 @@ async fn an_injected_answer_comes_before_the_key_check_and_changes_nothing() {
         .body_map(|b| b.email_address(vec!["a@example.com".to_owned()]))
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
 
     assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
@@ -85,7 +84,7 @@ async fn on_route_counts_only_that_method_and_path() {
     let first = client.get_user().user_id(&id).send().await;
     count(&client).await.unwrap();
     client.ban_user().user_id(&id).send().await.unwrap(); // POST .../ban: another path
-    let second = client.get_user().user_id(&id).send().await.map_err(Error::from);
+    let second = client.get_user().user_id(&id).send().await;
 
     assert!(first.is_ok());
     let limited = second.unwrap_err();
