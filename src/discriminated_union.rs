@@ -3,10 +3,11 @@
 //!
 //! The spec describes them as `oneOf` + `discriminator`, which progenitor turns into an untagged
 //! enum: the first variant whose shape fits wins (an `admin` verification decoded as `Otp` in
-//! Clerk's own Python SDK), and one unexpected payload fails the whole user. build.rs turns each
-//! such union into a [`discriminated_union!`] invocation instead, which picks the variant by
-//! `object`, or by `strategy` when `object` is absent (older payloads), and keeps anything it
-//! cannot place, or that does not decode as the variant it names, as `Unknown(serde_json::Value)`.
+//! Clerk's own Python SDK), and one unexpected payload fails the whole user. The code generator
+//! (clerk-users-codegen) turns each such union into a [`discriminated_union!`] invocation instead,
+//! which picks the variant by `object`, or by `strategy` when `object` is absent (older
+//! payloads), and keeps anything it cannot place, or that does not decode as the variant it
+//! names, as `Unknown(serde_json::Value)`.
 
 use serde_json::Value;
 

@@ -73,9 +73,9 @@ pub enum Error {
 
 /// The method and path of the request an [`Error`] is about: `GET /v1/users/user_x`.
 ///
-/// The path is the one sent, without the query string. When the request got no further than
-/// the generated code (a success body that did not decode), it is the operation's path template
-/// from the spec, such as `/users/{user_id}`.
+/// The path is the one sent, without the query string. When the failure does not tell the path
+/// sent (a success body that did not decode), it is the operation's path template from the spec
+/// under the client's base path, such as `/v1/users/{user_id}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestLine {
     method: Method,
@@ -89,6 +89,8 @@ pub struct ApiError {
     status: StatusCode,
     headers: HeaderMap,
     body: ErrorBody,
+    /// The bytes that arrived, before a text body's UTF-8 repairs.
+    body_len: usize,
 }
 
 /// The body of an error response.
@@ -203,18 +205,22 @@ impl Error {
         matches!(self, Error::Transport { source, .. } if source.is_timeout())
     }
 
-    /// Turns the generated code's error for one call into the crate's, naming the call by its
-    /// HTTP method and the spec's path template (`/users/{user_id}`), which stands in for the
-    /// path when the response (or the transport error) does not tell the path sent. Every
-    /// `send()` ends here.
+    /// Turns the generated code's error for one call of `client` into the crate's, naming the
+    /// call by its HTTP method and the client's base path joined to the spec's path template
+    /// (`/v1/users/{user_id}`), which stands in for the path when the response (or the transport
+    /// error) does not tell the path sent. Every `send()` ends here.
     pub(crate) fn from_generated(
         error: progenitor_client::Error<()>,
+        client: &crate::Client,
         method: &'static str,
         path: &'static str,
     ) -> Error {
+        use crate::ClientInfo as _;
         use progenitor_client::Error as Generated;
-        let template =
-            || RequestLine::new(Method::from_bytes(method.as_bytes()).unwrap_or_default(), path);
+        let template = || {
+            let method = Method::from_bytes(method.as_bytes()).unwrap_or_default();
+            RequestLine::new(method, format!("{}{path}", client.inner().base_path))
+        };
         match error {
             Generated::InvalidRequest(message) => Error::InvalidRequest(message),
             Generated::CommunicationError(source)
@@ -348,7 +354,8 @@ impl ApiError {
             Some(captured) => ErrorBody::decode(captured),
             None => ErrorBody::Text { text: String::new(), truncated: false },
         };
-        ApiError { request, status, headers, body }
+        let body_len = captured.map_or(0, |captured| captured.bytes.len());
+        ApiError { request, status, headers, body, body_len }
     }
 
     /// The method and path of the request.
@@ -418,15 +425,11 @@ impl fmt::Display for ApiError {
             ErrorBody::Text { text, .. } if text.is_empty() => {
                 f.write_str(" with an empty body")?
             }
-            ErrorBody::Text { text, truncated } => {
+            ErrorBody::Text { truncated, .. } => {
                 let kind = self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
                 let kind = kind.and_then(|v| v.split(';').next()).unwrap_or("unknown type");
-                let more = if *truncated { " or more" } else { "" };
-                write!(
-                    f,
-                    " with a body that is not clerk's JSON ({kind}, {} bytes{more})",
-                    text.len()
-                )?;
+                let (len, more) = (self.body_len, if *truncated { " or more" } else { "" });
+                write!(f, " with a body that is not clerk's JSON ({kind}, {len} bytes{more})")?;
             }
         }
         if let Some(trace_id) = self.trace_id() {

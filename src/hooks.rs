@@ -3,7 +3,9 @@
 //! progenitor calls `pre` with the built request, then `exec` to send it, then `post`. Here `pre`
 //! settles the headers and refuses requests whose path a parameter bent to another endpoint, and
 //! `exec` paces, sends, reads the whole response, retries what [`RetryPolicy`] allows, and traces
-//! it all. Error bodies are kept on the response so [`Error`](crate::Error) can decode them.
+//! it all. A response that is not a success carries its request's method and path, and an error
+//! response its body, so [`Error`](crate::Error) can name the request and decode the body; a
+//! transport error keeps the URL without its query.
 //!
 //! # Tracing
 //!
@@ -135,7 +137,7 @@ impl Client {
         let line = RequestLine::of(&request);
         let result = match self.client().execute(request).await {
             Ok(response) => read_whole(response, line).await,
-            Err(error) => Err(error),
+            Err(error) => Err(without_query(error)),
         };
         let span = tracing::Span::current();
         span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -201,6 +203,19 @@ async fn read_capped(response: &mut reqwest::Response) -> (Bytes, bool) {
             Ok(None) => return (body.freeze(), false),
             Err(_) => return (body.freeze(), true),
         }
+    }
+}
+
+/// The error with its URL cut to the path: reqwest's message repeats the URL, and the query
+/// carries emails and names. The path stays, to name the request in [`Error`](crate::Error).
+fn without_query(error: reqwest::Error) -> reqwest::Error {
+    match error.url() {
+        Some(url) if url.query().is_some() => {
+            let mut url = url.clone();
+            url.set_query(None);
+            error.with_url(url)
+        }
+        _ => error,
     }
 }
 

@@ -110,6 +110,20 @@
 //! bulk job under Clerk's limit. Each call is a `tracing` span; `RUST_LOG=clerk_users=debug` with
 //! a subscriber shows them. All of it is set on the [`ClientBuilder`].
 //!
+//! # Testing code that uses this crate
+//!
+//! The `clerk-users-fake` crate (in this repository's `fake/`) is an in-memory Clerk on a local
+//! server, with fault injection (fail, stall or repeat the n-th request, insert users mid-walk).
+//! Add it as a dev-dependency and point the client at it:
+//!
+//! ```toml
+//! [dev-dependencies]
+//! clerk-users-fake = { version = "0.1", default-features = false }
+//! ```
+//!
+//! Then `FakeClerk::start().await` starts one, `fake.seed_users(100)` fills it, and
+//! `fake.client()` is a [`Client`] for it; the fake's crate docs show a whole test.
+//!
 //! # Authentication
 //!
 //! Every request carries `Authorization: Bearer <secret key>` (a sensitive header, never shown in
@@ -148,7 +162,7 @@ mod rate_limit;
 pub mod retry;
 mod verify;
 
-/// The code build.rs generates from `openapi/clerk-users.yaml`.
+/// The code clerk-users-codegen generates from `openapi/clerk-users.yaml` (build.rs calls it).
 mod generated {
     // Lints are relaxed here only: this is progenitor's output, documented from the spec.
     #![allow(missing_docs, missing_debug_implementations, unreachable_pub, unused_imports)]
@@ -161,8 +175,6 @@ pub use config_error::ConfigError;
 pub use error::{ApiError, DecodeError, Error, ErrorBody, RequestLine, Result};
 pub use generated::{Client, ClientInfo, ResponseValue, types};
 pub use pagination::{Paginator, ResumeToken, WalkError};
-/// The runtime crate of the generated code, for its hook traits (`ClientHooks`, `OperationInfo`).
-pub use progenitor_client;
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 
@@ -178,8 +190,3 @@ pub mod prelude {
     pub use crate::pagination::Paginate;
     pub use crate::{ClientInfo, Error, Result};
 }
-
-// The README's examples are compiled and run as doctests too.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-struct ReadmeDoctests;

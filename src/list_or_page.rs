@@ -3,7 +3,8 @@
 //!
 //! The spec declares only the array (the OAuth access token list), so the generated type failed
 //! on the page shape that Clerk's own SDKs request ("invalid type: map, expected a sequence").
-//! build.rs turns such a response into a [`list_or_page!`] type that reads both.
+//! The code generator (clerk-users-codegen) turns such a response into a [`list_or_page!`] type
+//! that reads both.
 
 /// Defines a list type that decodes from an array or from a `{data, total_count}` page, and
 /// serializes as a page when `total_count` is set and as an array otherwise (so a page that came

@@ -2,8 +2,8 @@
 //!
 //! Clerk adds verification strategies, statuses and account kinds over time; a closed enum fails
 //! the whole response on the first new value (`clerk-rs` failed entire user lists on
-//! `unknown variant email_code`). build.rs turns every `enum` of strings in the spec into an
-//! [`open_enum!`] invocation, so each one decodes any string: known values into their variant,
+//! `unknown variant email_code`). The code generator turns every `enum` of strings in the spec into
+//! an [`open_enum!`] invocation, so each one decodes any string: known values into their variant,
 //! others into `Unknown(String)`, which serializes back to the same string.
 
 /// Defines an open string enum: one variant per known value, plus `Unknown(String)`.

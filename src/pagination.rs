@@ -124,10 +124,26 @@ pub struct Page<T> {
 ///
 /// It serializes (serde), so a long job can save it and continue after a restart. Resume with a
 /// paginator built with the same filters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResumeToken {
     position: Position,
     yielded: u64,
+}
+
+/// The kind of walk and the count: the ids and windows inside can fill a screen, and
+/// `.unwrap()` on a [`WalkError`] prints this.
+impl fmt::Debug for ResumeToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let walk = match &self.position {
+            Position::Cursor { .. } => "cursor",
+            Position::Offset { .. } => "offset",
+            Position::Windows { .. } => "windows",
+        };
+        f.debug_struct("ResumeToken")
+            .field("walk", &walk)
+            .field("items_yielded", &self.yielded)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

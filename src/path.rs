@@ -25,8 +25,8 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'%')
     .add(b'\\');
 
-/// Percent-encodes one path parameter. The generated code calls this (build.rs routes its
-/// `encode_path` import here), and so does the hand-written profile-image upload.
+/// Percent-encodes one path parameter. The generated code calls this (the code generator routes
+/// its `encode_path` import here), and so does the hand-written profile-image upload.
 pub(crate) fn encode_path(segment: &str) -> String {
     utf8_percent_encode(segment, PATH_SEGMENT).to_string()
 }
@@ -113,7 +113,8 @@ fn broken_shape(operation: &str, expected: &[&str], actual: &[&str]) -> String {
     )
 }
 
-/// The path template of a generated or hand-written operation, from the table build.rs writes.
+/// The path template of a generated or hand-written operation, from the table the code generator
+/// writes.
 fn template(operation: &str) -> Option<&'static str> {
     crate::generated::OPERATION_PATHS
         .iter()

@@ -1,5 +1,6 @@
-//! `set_user_profile_image`, written by hand because progenitor cannot generate `multipart/form-data`
-//! request bodies (build.rs leaves the operation out of the generated client).
+//! `set_user_profile_image`, written by hand because progenitor cannot generate
+//! `multipart/form-data` request bodies (the code generator leaves the operation out of the
+//! generated client).
 //!
 //! It has the shape of a generated call: a builder from a `Client` method, the same hooks, the same
 //! path encoding, and the same return and error types.
@@ -105,9 +106,10 @@ impl<'a> SetUserProfileImage<'a> {
     /// for an unset parameter, an invalid media type or a path parameter of `""`, `"."` or
     /// `".."` (nothing is sent), and otherwise whatever the request or Clerk's response produced.
     pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+        let client = self.client;
         let result = self.send_multipart().await;
-        result
-            .map_err(|e| crate::Error::from_generated(e, "POST", "/users/{user_id}/profile_image"))
+        let path = "/users/{user_id}/profile_image";
+        result.map_err(|error| crate::Error::from_generated(error, client, "POST", path))
     }
 
     /// What progenitor would generate for this operation, had it multipart bodies: its error

@@ -521,7 +521,7 @@ async fn send_as_reports_a_body_that_does_not_fit_the_chosen_type() {
     assert!(matches!(error, clerk_users::Error::Decode(_)), "{error:?}");
     assert_eq!(
         error.to_string(),
-        "GET /users/count: error decoding clerk's response body (40 bytes; Data error at line 1, \
+        "GET /v1/users/count: error decoding clerk's response body (40 bytes; Data error at line 1, \
          column 0)"
     );
 }

@@ -76,8 +76,8 @@ fn use_crate_path_encoder(file: &mut syn::File) -> Result<(), Error> {
 /// `map_err` into the crate's error to see Clerk's code, message and trace id; `?` into `anyhow`
 /// or `.unwrap()` would show a raw response with a made-up URL. Progenitor's body stays as it is,
 /// inside an `async move` block whose error is converted once, by
-/// `crate::Error::from_generated(error, METHOD, "/path/{template}")`. Each `send()` is matched to
-/// its operation by the `OperationInfo { operation_id }` literal in its body, which is the key of
+/// `crate::Error::from_generated(error, client, METHOD, "/path/{template}")`. Each `send()` is
+/// matched to its operation by the `OperationInfo { operation_id }` literal in its body, which is the key of
 /// [`Normalized::routes`].
 ///
 /// `send_as::<T>()` decodes the success body into any `T` (`serde_json::Value`, a caller's own
@@ -120,8 +120,10 @@ fn crate_error_sends(
     })?;
     let (method, path) = (&route.method, &route.path);
     let (docs, body, success) = (&send.attrs, &send.block, &shape.success);
+    // The client's base path (`/v1`) and the spec's template name a call that failed before a
+    // response told the path sent; the reference is copied out before `self` moves.
     let convert = quote::quote! {
-        result.map_err(|error| crate::Error::from_generated(error, #method, #path))
+        result.map_err(|error| crate::Error::from_generated(error, client, #method, #path))
     };
     let errors = send_errors_doc(method, path);
     if !shape.decodes_json {
@@ -130,6 +132,7 @@ fn crate_error_sends(
             #[doc = ""]
             #(#[doc = #errors])*
             pub async fn send(self) -> Result<ResponseValue<#success>, crate::Error> {
+                let client: &super::Client = self.client;
                 let result: Result<ResponseValue<#success>, Error<()>> = async move #body.await;
                 #convert
             }
@@ -166,6 +169,7 @@ fn crate_error_sends(
             pub async fn send_as<T: ::serde::de::DeserializeOwned>(
                 self,
             ) -> Result<ResponseValue<T>, crate::Error> {
+                let client: &super::Client = self.client;
                 let result: Result<ResponseValue<T>, Error<()>> = async move #body.await;
                 #convert
             }
@@ -179,9 +183,10 @@ fn send_errors_doc(method: &str, path: &str) -> Vec<String> {
         " # Errors".to_owned(),
         String::new(),
         format!(
-            " A [`crate::Error`] that names this call as `{method} {path}` (never with its query \
-             string): Clerk's error for a 4xx or 5xx (after the client's retries), a parameter \
-             that was not set or is invalid, a transport failure, or a body that does not decode."
+            " A [`crate::Error`] that names the request by its method and path (`{method} \
+             /v1{path}` with the ids sent, never the query string): Clerk's error for a 4xx or \
+             5xx (after the client's retries), a parameter that was not set or is invalid, a \
+             transport failure, or a body that does not decode."
         ),
     ]
 }
@@ -493,13 +498,13 @@ mod tests {
         );
         assert!(
             code.contains(
-                "pubasyncfnsend_as<T:::serde::de::DeserializeOwned>(self)->Result<ResponseValue<T>,crate::Error>{letresult:Result<ResponseValue<T>,Error<()>>=asyncmove{"
+                "pubasyncfnsend_as<T:::serde::de::DeserializeOwned>(self)->Result<ResponseValue<T>,crate::Error>{letclient:&super::Client=self.client;letresult:Result<ResponseValue<T>,Error<()>>=asyncmove{"
             ),
             "{code}"
         );
         assert!(
             code.contains(
-                "result.map_err(|error|crate::Error::from_generated(error,\"GET\",\"/things/{id}\"))"
+                "result.map_err(|error|crate::Error::from_generated(error,client,\"GET\",\"/things/{id}\"))"
             ),
             "{code}"
         );
@@ -522,10 +527,12 @@ mod tests {
         let code = compact_code(&text);
         assert!(!code.contains("fnsend_as"), "{code}");
         assert!(
-            code.contains("pubasyncfnsend(self)->Result<ResponseValue<()>,crate::Error>{letresult:Result<ResponseValue<()>,Error<()>>=asyncmove{"),
+            code.contains("pubasyncfnsend(self)->Result<ResponseValue<()>,crate::Error>{letclient:&super::Client=self.client;letresult:Result<ResponseValue<()>,Error<()>>=asyncmove{"),
             "{code}"
         );
-        assert!(code.contains("crate::Error::from_generated(error,\"DELETE\",\"/things/{id}\")"));
+        assert!(
+            code.contains("crate::Error::from_generated(error,client,\"DELETE\",\"/things/{id}\")")
+        );
     }
 
     #[test]

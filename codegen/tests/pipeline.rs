@@ -77,9 +77,11 @@ fn every_generated_send_returns_the_crate_error_and_has_a_json_twin() {
     let crate_error_sends = code.matches(",crate::Error>{self.send_as().await}").count();
     let send_as = code.matches("pubasyncfnsend_as<T:::serde::de::DeserializeOwned>").count();
     assert_eq!((sends, crate_error_sends, send_as), (17, 17, 17));
-    assert!(code.contains("crate::Error::from_generated(error,\"GET\",\"/users/{user_id}\")"));
+    assert!(
+        code.contains("crate::Error::from_generated(error,client,\"GET\",\"/users/{user_id}\")")
+    );
     assert!(code.contains(
-        "crate::Error::from_generated(error,\"POST\",\"/users/{user_id}/verify_password\")"
+        "crate::Error::from_generated(error,client,\"POST\",\"/users/{user_id}/verify_password\")"
     ));
 }
 

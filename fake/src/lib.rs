@@ -46,10 +46,10 @@
 //! # async fn main() {
 //! let fake = FakeClerk::builder().sequential_ids().start().await;
 //! fake.seed_users(5); // user_000001 (oldest) to user_000005
-//! fake.on_list_request(2, Fault::Respond(Reply::status(429).retry_after(1)));
+//! fake.on_list_request(2, Fault::Respond(Reply::status(429).retry_after(0)));
 //! fake.on_list_request(3, Fault::InsertUsers(2));
 //!
-//! let client = fake.client(); // retries the 429 after a second
+//! let client = fake.client(); // retries the 429 at once, as Retry-After says
 //! let users = client.get_user_list().paginate().page_size(2).collect_all().await.unwrap();
 //!
 //! // The cursor walk sees the users that existed when it started, each once.
@@ -547,3 +547,9 @@ impl FakeClerk {
 fn is_user_list(request: &RecordedRequest) -> bool {
     request.method == Method::GET && request.path == "/v1/users"
 }
+
+// The README's examples use the client and the fake together, so they are compiled and run as
+// doctests here, where both are in reach.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

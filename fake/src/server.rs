@@ -225,8 +225,13 @@ fn reply_response(shared: &Shared, reply: &Reply) -> Response {
         }
         None => status.into_response(),
     };
+    // A reply's headers replace the defaults of the same name (the content type), and keep all
+    // their own values (two `.header()` calls with one name send both).
+    for name in headers.keys() {
+        response.headers_mut().remove(name);
+    }
     for (name, value) in headers {
-        response.headers_mut().insert(name, value.clone());
+        response.headers_mut().append(name, value.clone());
     }
     response
 }

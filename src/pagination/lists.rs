@@ -228,10 +228,11 @@ impl List {
         client: Client,
         newest: bool,
     ) -> BoxFuture<'static, Result<Option<i64>>> {
-        /// All the edge needs of a user.
+        /// All the edge needs of a user. Required: a user without it must fail the walk, not
+        /// read as "no users" and end it empty.
         #[derive(Deserialize)]
         struct CreatedAt {
-            created_at: Option<i64>,
+            created_at: i64,
         }
         let mut p = match self.users() {
             Ok(p) => p,
@@ -243,7 +244,7 @@ impl List {
         p.starting_after = Ok(None);
         async move {
             let users: Fetched<CreatedAt> = page(p.with_client(&client).send_as().await?)?;
-            Ok(users.items.first().and_then(|user| user.created_at))
+            Ok(users.items.first().map(|user| user.created_at))
         }
         .boxed()
     }

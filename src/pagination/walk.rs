@@ -136,16 +136,8 @@ impl<T: Item> Running<T> {
 
     /// Fetches and filters one page, and decides whether the walk goes on.
     async fn next_page(mut self) -> Step<T> {
-        let limit = match self.remaining {
-            Some(0) => return None,
-            Some(remaining) => remaining.min(self.page_size),
-            None => self.page_size,
-        };
-        let request = match self.cursor_walk {
-            true => PageRequest { limit, offset: None, starting_after: self.after.clone() },
-            false => PageRequest { limit, offset: Some(self.next_offset), starting_after: None },
-        };
-        let fetched = match self.list.fetch::<T>(self.client.clone(), request).await {
+        let limit = self.next_limit()?;
+        let fetched = match self.list.fetch::<T>(self.client.clone(), self.request(limit)).await {
             Ok(fetched) => fetched,
             Err(error) => {
                 return self.stop(|resume| WalkError::Request { error, resume: Some(resume) });
@@ -155,59 +147,84 @@ impl<T: Item> Running<T> {
         if received == 0 {
             return None;
         }
-        let ids: Vec<String> =
-            fetched.items.iter().filter_map(|i| i.walk_id().map(str::to_owned)).collect();
-        let recent: HashSet<&str> = self.recent.iter().flatten().map(String::as_str).collect();
-        // After a cursor nothing of the previous pages can come back: if it does, or the last id
-        // is the cursor itself, the cursor did not move.
-        let cursor_stuck = self.cursor_walk
-            && (ids.iter().any(|id| recent.contains(id.as_str()))
-                || ids.last() == self.after.as_ref());
-        let items: Vec<T> = match self.cursor_walk {
-            true => fetched.items,
-            false => fetched
-                .items
-                .into_iter()
-                .filter(|item| item.walk_id().is_none_or(|id| !recent.contains(id)))
-                .collect(),
-        };
-        drop(recent);
-        if cursor_stuck {
+        let Some(items) = self.move_past(fetched.items, limit) else {
             return self.stop(|resume| WalkError::PageRepeated { resume });
-        }
-        if !self.cursor_walk {
-            // A burst of insertions can push a whole page of rows already seen into the next
-            // one; a server repeating itself does it again and again.
-            self.stale_pages =
-                if items.is_empty() && received >= limit { self.stale_pages + 1 } else { 0 };
-            if self.stale_pages >= REMEMBERED_PAGES {
-                return self.stop(|resume| WalkError::PageRepeated { resume });
-            }
-        }
-        // Move past the page.
-        self.after = ids.last().cloned().or(self.after);
-        self.next_offset += received;
-        self.recent.push_back(ids);
-        if self.recent.len() > REMEMBERED_PAGES {
-            self.recent.pop_front();
-        }
-        let items: Vec<T> = match self.remaining {
-            Some(remaining) => {
-                items.into_iter().take(usize::try_from(remaining).unwrap_or(usize::MAX)).collect()
-            }
-            None => items,
         };
-        self.yielded += items.len() as u64;
-        self.remaining = self.remaining.map(|r| r.saturating_sub(items.len() as u64));
-
+        let items = self.count_out(items);
         let short = received < limit;
         let past_total =
-            fetched.total_count.is_some_and(|total| self.next_offset >= total) && !self.cursor_walk;
+            !self.cursor_walk && fetched.total_count.is_some_and(|total| self.next_offset >= total);
         let page = Page { items, total_count: fetched.total_count, resume: *self.token() };
         let next = match short || past_total || self.remaining == Some(0) {
             true => None,
             false => Some(Walk::Running(self)),
         };
         Some((Ok(page), next))
+    }
+
+    /// How many items to ask for next; `None` when `max_items` is reached.
+    fn next_limit(&self) -> Option<u64> {
+        match self.remaining {
+            Some(0) => None,
+            Some(remaining) => Some(remaining.min(self.page_size)),
+            None => Some(self.page_size),
+        }
+    }
+
+    /// The request for the next page: after the cursor, or at the offset.
+    fn request(&self, limit: u64) -> PageRequest {
+        match self.cursor_walk {
+            true => PageRequest { limit, offset: None, starting_after: self.after.clone() },
+            false => PageRequest { limit, offset: Some(self.next_offset), starting_after: None },
+        }
+    }
+
+    /// Moves the walk past a non-empty page asked for with `limit`, and returns its items that
+    /// are new; `None` when the server is repeating itself.
+    fn move_past(&mut self, page: Vec<T>, limit: u64) -> Option<Vec<T>> {
+        let received = page.len() as u64;
+        let ids: Vec<String> =
+            page.iter().filter_map(|item| item.walk_id().map(str::to_owned)).collect();
+        let recent: HashSet<&str> = self.recent.iter().flatten().map(String::as_str).collect();
+        let items = if self.cursor_walk {
+            // After a cursor nothing of the previous pages can come back: if it does, or the
+            // last id is the cursor itself, the cursor did not move.
+            if ids.iter().any(|id| recent.contains(id.as_str()))
+                || ids.last() == self.after.as_ref()
+            {
+                return None;
+            }
+            page
+        } else {
+            let fresh: Vec<T> = page
+                .into_iter()
+                .filter(|item| item.walk_id().is_none_or(|id| !recent.contains(id)))
+                .collect();
+            // A burst of insertions can push a whole page of rows already seen into the next
+            // one; a server repeating itself does it again and again.
+            self.stale_pages =
+                if fresh.is_empty() && received >= limit { self.stale_pages + 1 } else { 0 };
+            if self.stale_pages >= REMEMBERED_PAGES {
+                return None;
+            }
+            fresh
+        };
+        self.after = ids.last().cloned().or(self.after.take());
+        self.next_offset += received;
+        self.recent.push_back(ids);
+        if self.recent.len() > REMEMBERED_PAGES {
+            self.recent.pop_front();
+        }
+        Some(items)
+    }
+
+    /// Keeps what `max_items` still allows of a page, and counts it as yielded.
+    fn count_out(&mut self, mut items: Vec<T>) -> Vec<T> {
+        if let Some(remaining) = self.remaining {
+            items.truncate(usize::try_from(remaining).unwrap_or(usize::MAX));
+        }
+        self.yielded += items.len() as u64;
+        self.remaining = self.remaining.map(|r| r.saturating_sub(items.len() as u64));
+        items
     }
 }
