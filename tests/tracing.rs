@@ -84,3 +84,38 @@ async fn requests_and_retries_are_traced_without_secrets_or_bodies() {
     assert!(!output.contains(secret), "the key leaked:\n{output}");
     assert!(!output.contains("Ada"), "a body leaked:\n{output}");
 }
+
+#[tokio::test]
+async fn a_failed_connection_is_traced_without_the_query_string() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter("clerk_users=debug")
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    // Bind and drop a listener to get a port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = clerk_users::Client::builder(SECRET_KEY)
+        .base_url(format!("http://127.0.0.1:{port}/v1"))
+        .no_retries()
+        .build()
+        .unwrap();
+
+    let error = client
+        .get_user_list()
+        .email_address(vec!["ada@example.com".to_owned()])
+        .send()
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.to_string(), "GET /v1/users: error sending request to clerk");
+    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(output.contains("no response"), "the failure is traced:\n{output}");
+    assert!(output.contains("/v1/users"), "with its path:\n{output}");
+    assert!(
+        !output.contains("ada") && !output.contains("email_address"),
+        "a query leaked:\n{output}"
+    );
+}
