@@ -213,10 +213,9 @@ async fn full_tour(
 
     let deleted = client.delete_user().user_id(&id).send().await?;
     step("delete_user", &format!("DELETE /users/{id}"), format!("deleted = {}", deleted.deleted));
-    let missing = client.get_user().user_id("user_missing").send().await;
-    let missing = missing.unwrap_err();
-    let trace_id = missing.trace_id().unwrap_or("-");
-    step("get_user", "GET /users/user_missing", format!("{missing} (trace id {trace_id})"));
+    // The error's line names the request, Clerk's code and message, and the trace id.
+    let missing = client.get_user().user_id("user_missing").send().await.unwrap_err();
+    step("get_user", "GET /users/user_missing", missing.to_string());
     Ok(())
 }
 
