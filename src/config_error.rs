@@ -63,7 +63,7 @@ pub enum ConfigError {
     #[error("{0} must be greater than zero")]
     ZeroTimeout(&'static str),
 
-    /// A rate limit of zero requests, or over a zero or too short window.
+    /// A rate limit of zero requests, or over a zero, too short or longer than a year window.
     #[error("invalid rate limit: {requests} requests per {window:?} cannot be paced")]
     InvalidRateLimit {
         /// The requests allowed per window.

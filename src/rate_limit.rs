@@ -13,6 +13,10 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 use crate::ConfigError;
 
+/// The longest window a limit may have. governor counts in nanoseconds in a `u64` (about 584
+/// years) and panics past it; a year keeps far from that and covers any real quota.
+const MAX_WINDOW: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
 /// A client-side rate limit: at most `requests` per `window`, paced evenly; set with
 /// [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit).
 ///
@@ -58,8 +62,12 @@ impl RateLimit {
     }
 
     /// The steady interval between requests and the burst, such that `rate × window + burst`
-    /// never exceeds `requests`.
+    /// never exceeds `requests`; `None` for a limit that cannot be paced (no requests, no window,
+    /// a window over a year).
     fn pacing(&self) -> Option<(Duration, NonZeroU32)> {
+        if self.window > MAX_WINDOW {
+            return None;
+        }
         let burst = (self.requests / 100).max(1);
         let steady = self.requests.checked_sub(burst).filter(|n| *n > 0).unwrap_or(1);
         let interval = self.window.checked_div(steady).filter(|i| !i.is_zero())?;
@@ -96,8 +104,15 @@ mod tests {
     }
 
     #[test]
-    fn empty_limits_are_configuration_errors() {
-        for limit in [RateLimit::per_second(0), RateLimit::new(10, Duration::ZERO)] {
+    fn empty_or_endless_limits_are_configuration_errors() {
+        for limit in [
+            RateLimit::per_second(0),
+            RateLimit::new(10, Duration::ZERO),
+            // governor would panic converting these to nanoseconds.
+            RateLimit::new(1, Duration::MAX),
+            RateLimit::new(u32::MAX, Duration::MAX),
+            RateLimit::new(1, MAX_WINDOW + Duration::from_secs(1)),
+        ] {
             assert!(
                 matches!(limit.limiter(), Err(ConfigError::InvalidRateLimit { .. })),
                 "{limit:?}"

@@ -10,7 +10,9 @@
 //! (their bodies are not replayable for the upload, which is not retried at all).
 //!
 //! Waits grow exponentially from [`RetryPolicy::base_delay`] with jitter, capped at
-//! [`RetryPolicy::max_delay`]; a `Retry-After` is honoured as given. A request is sent at most
+//! [`RetryPolicy::max_delay`]; a `Retry-After` is honoured, with a floor of half the base delay
+//! and up to half the base delay of jitter on top (a `Retry-After: 0` must not turn into a burst
+//! of back-to-back retries, nor a shared wait into retries in lockstep). A request is sent at most
 //! [`RetryPolicy::max_attempts`] times and waits at most [`RetryPolicy::max_total_wait`] in all;
 //! then the last error is returned, with its status, `ClerkErrors` and `Retry-After`.
 //!
@@ -122,9 +124,10 @@ impl RetryPolicy {
             return None;
         }
         let delay = match outcome {
-            Outcome::Status(StatusCode::TOO_MANY_REQUESTS) => {
-                retry_after.unwrap_or_else(|| self.backoff(attempts, jitter))
-            }
+            Outcome::Status(StatusCode::TOO_MANY_REQUESTS) => match retry_after {
+                Some(retry_after) => self.after_retry_after(retry_after, jitter),
+                None => self.backoff(attempts, jitter),
+            },
             Outcome::Status(
                 StatusCode::BAD_GATEWAY
                 | StatusCode::SERVICE_UNAVAILABLE
@@ -139,6 +142,15 @@ impl RetryPolicy {
         };
         // `checked_add`: a `Retry-After` of u64::MAX seconds must not overflow.
         waited.checked_add(delay).is_some_and(|total| total <= self.max_total_wait).then_some(delay)
+    }
+
+    /// A `Retry-After` wait: at least half the base delay, so `Retry-After: 0` (or a date
+    /// already past) cannot make retries fire back to back, plus up to half the base delay of
+    /// jitter, so the windows of a concurrent walk told the same wait do not come back in
+    /// lockstep.
+    fn after_retry_after(&self, retry_after: Duration, jitter: f64) -> Duration {
+        let spread = self.base_delay.mul_f64(jitter.clamp(0.0, 1.0) / 2.0);
+        retry_after.max(self.base_delay / 2).saturating_add(spread)
     }
 
     /// Exponential backoff with "equal jitter": half the step is fixed, half random, so waits
@@ -173,10 +185,30 @@ mod tests {
         let outcome = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
         for idempotent in [true, false] {
             assert_eq!(
-                policy().next_delay(1, outcome, Some(3 * SECOND), idempotent, Duration::ZERO, 0.5),
+                policy().next_delay(1, outcome, Some(3 * SECOND), idempotent, Duration::ZERO, 0.0),
                 Some(3 * SECOND)
             );
         }
+        // Up to half the base delay (500 ms) of jitter on top, so waits told alike spread out.
+        assert_eq!(
+            policy().next_delay(1, outcome, Some(3 * SECOND), true, Duration::ZERO, 1.0),
+            Some(Duration::from_millis(3250))
+        );
+    }
+
+    #[test]
+    fn retry_after_zero_still_waits_with_a_floor_and_jitter() {
+        let outcome = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
+        // `Retry-After: 0`, or a date already past (parsed as zero): never back to back.
+        for (jitter, wait) in [(0.0, 250), (0.5, 375), (1.0, 500)] {
+            assert_eq!(
+                policy().next_delay(1, outcome, Some(Duration::ZERO), true, Duration::ZERO, jitter),
+                Some(Duration::from_millis(wait)),
+                "{jitter}"
+            );
+        }
+        // The floor counts against max_total_wait, and attempts stay bounded by count.
+        assert_eq!(policy().next_delay(5, outcome, Some(Duration::ZERO), true, SECOND, 0.0), None);
     }
 
     #[test]
@@ -259,7 +291,7 @@ mod tests {
             None
         );
         assert_eq!(
-            policy().next_delay(2, outcome, Some(10 * SECOND), true, 50 * SECOND, 0.5),
+            policy().next_delay(2, outcome, Some(10 * SECOND), true, 50 * SECOND, 0.0),
             Some(10 * SECOND)
         );
     }

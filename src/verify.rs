@@ -15,8 +15,9 @@ impl Client {
     /// # Errors
     ///
     /// Everything but an incorrect password: the user has no password (400), does not exist
-    /// (404), a malformed request (422 with a `form_…` code, such as an empty password), and
-    /// transport or server failures.
+    /// (404), a malformed request (422 with a `form_…` code, such as an empty password), any other
+    /// 422 (one without Clerk's `incorrect_password` code: a proxy's page, an empty error list, a
+    /// code this crate does not know), and transport or server failures.
     ///
     /// # Examples
     ///
@@ -30,7 +31,7 @@ impl Client {
     pub async fn check_password(&self, user_id: &str, password: &str) -> Result<bool> {
         let body = |b: crate::types::builder::VerifyPasswordBody| b.password(password.to_owned());
         let outcome = self.verify_password().user_id(user_id).body_map(body).send().await;
-        verified(outcome.map(|response| response.verified))
+        verified(outcome.map(|response| response.verified), INCORRECT_PASSWORD)
     }
 
     /// Checks a TOTP code or a backup code: `Ok(true)` if it is correct, `Ok(false)` if Clerk
@@ -39,29 +40,36 @@ impl Client {
     /// # Errors
     ///
     /// Everything but an incorrect code: TOTP is not set up for the user (400), the user does not
-    /// exist (404), a malformed request (422 with a `form_…` code), and transport or server
-    /// failures.
+    /// exist (404), a malformed request (422 with a `form_…` code), any other 422 (one without
+    /// `totp_incorrect_code` or `totp_invalid_length`), and transport or server failures.
     pub async fn check_totp(&self, user_id: &str, code: &str) -> Result<bool> {
         let body = |b: crate::types::builder::VerifyTotpBody| b.code(code.to_owned());
         let outcome = self.verify_totp().user_id(user_id).body_map(body).send().await;
-        verified(outcome.map(|response| response.verified))
+        verified(outcome.map(|response| response.verified), INCORRECT_CODE)
     }
 }
 
-/// `verified` from a 200, `false` from a 422 that says "incorrect", the error otherwise.
-fn verified(outcome: Result<Option<bool>>) -> Result<bool> {
+/// The codes with which Clerk says a password is wrong (its error catalogue).
+const INCORRECT_PASSWORD: &[&str] = &["incorrect_password"];
+
+/// The codes with which Clerk says a TOTP or backup code is wrong (its error catalogue).
+const INCORRECT_CODE: &[&str] = &["totp_incorrect_code", "totp_invalid_length"];
+
+/// `verified` from a 200, `false` from a 422 that says "incorrect" with one of `incorrect`'s
+/// codes, the error otherwise.
+fn verified(outcome: Result<Option<bool>>, incorrect: &[&str]) -> Result<bool> {
     match outcome {
         // Clerk sends `{"verified": true}`; anything else is not a confirmation.
         Ok(verified) => Ok(verified == Some(true)),
-        Err(error) if is_incorrect(&error) => Ok(false),
+        Err(error) if says_incorrect(&error, incorrect) => Ok(false),
         Err(error) => Err(error),
     }
 }
 
-/// Clerk answers a wrong password or code with 422 (`incorrect_password`, `totp_incorrect_code`,
-/// `totp_invalid_length`). A 422 about the request itself (`form_param_missing` for an empty
-/// password, say) is a real error, not a "no".
-fn is_incorrect(error: &Error) -> bool {
+/// Whether Clerk answered 422 with one of the codes that mean "incorrect". Matched positively:
+/// a 422 about the request itself (`form_param_missing` for an empty password), a proxy's page,
+/// an empty error list or a code this crate does not know must not turn into a quiet "no".
+fn says_incorrect(error: &Error, incorrect: &[&str]) -> bool {
     error.status() == Some(StatusCode::UNPROCESSABLE_ENTITY)
-        && !error.codes().iter().any(|code| code.starts_with("form_"))
+        && error.codes().iter().any(|code| incorrect.contains(code))
 }

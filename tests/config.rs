@@ -224,3 +224,18 @@ async fn timeout_is_applied() {
 
     assert!(error.is_timeout(), "{error:?}");
 }
+
+#[test]
+fn rate_limits_governor_cannot_hold_are_refused_not_panics() {
+    for limit in [
+        clerk_users::RateLimit::new(1, Duration::MAX),
+        clerk_users::RateLimit::new(u32::MAX, Duration::from_secs(u64::MAX / 2)),
+    ] {
+        let error = Client::builder(SECRET_KEY).rate_limit(limit).build().unwrap_err();
+        assert!(matches!(error, ConfigError::InvalidRateLimit { .. }), "{error:?}");
+        assert!(error.to_string().starts_with("invalid rate limit: "), "{error}");
+    }
+    // A year is the longest window, and it works.
+    let yearly = clerk_users::RateLimit::new(1, Duration::from_secs(365 * 24 * 60 * 60));
+    assert!(Client::builder(SECRET_KEY).rate_limit(yearly).build().is_ok());
+}

@@ -141,3 +141,37 @@ async fn oauth_tokens_paginate_with_paginated_true() {
     first.assert_async().await;
     second.assert_async().await;
 }
+
+#[tokio::test]
+async fn an_offset_that_would_pass_u64_max_is_an_error_not_a_panic() {
+    let server = MockServer::start_async().await;
+    // A server that answers rows at any offset, as no real list does near u64::MAX.
+    let user = fixture("user_full.json");
+    let page = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/users");
+            then.status(200).json_body(json!([user.clone(), user]));
+        })
+        .await;
+
+    let error = client(&server)
+        .get_user_list()
+        .order_by("+email_address")
+        .offset(u64::MAX - 1)
+        .paginate()
+        .page_size(2)
+        .collect_all()
+        .await
+        .unwrap_err();
+
+    page.assert_calls_async(1).await;
+    assert!(matches!(error.error(), Some(clerk_users::Error::InvalidRequest(_))), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "listing stopped after 0 items: invalid request: the walk cannot go on past offset \
+             {} with 0 items yielded: the builder's offset or the resume token is out of range",
+            u64::MAX - 1
+        )
+    );
+}

@@ -334,3 +334,29 @@ async fn with_retries_off_one_request_is_sent() {
     assert_eq!(count.load(Ordering::SeqCst), 1);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
 }
+
+#[tokio::test]
+async fn retry_after_zero_forever_is_no_storm() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/users/count");
+            then.status(429).header("retry-after", "0").json_body(clerk_error_429());
+        })
+        .await;
+    // 10 ms base delay: each `Retry-After: 0` still waits at least 5 ms.
+    let client = builder(&server).retry_policy(fast()).build().unwrap();
+
+    let started = std::time::Instant::now();
+    let error = client.get_users_count().send().await.unwrap_err();
+
+    // Bounded by count (5 attempts by default), and never back to back.
+    mock.assert_calls_async(5).await;
+    assert!(started.elapsed() >= Duration::from_millis(4 * 5), "{:?}", started.elapsed());
+    assert!(error.is_rate_limited());
+    assert_eq!(error.retry_after(), Some(Duration::ZERO));
+}
+
+fn clerk_error_429() -> serde_json::Value {
+    json!({"errors": [{"code": "too_many_requests", "message": "slow down", "long_message": "slow down"}]})
+}

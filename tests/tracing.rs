@@ -119,3 +119,45 @@ async fn a_failed_connection_is_traced_without_the_query_string() {
         "a query leaked:\n{output}"
     );
 }
+
+#[tokio::test]
+async fn timeouts_and_bodies_that_do_not_decode_show_no_personal_data() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter("clerk_users=debug")
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/users");
+            then.status(200).delay(Duration::from_secs(2)).json_body(json!([]));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/users/user_7");
+            // A user whose `created_at` is not a number: the body does not decode.
+            then.status(200)
+                .json_body(json!({"id": "user_7", "email": "ada@example.com", "created_at": "x"}));
+        })
+        .await;
+    let client = builder(&server).timeout(Duration::from_millis(200)).no_retries().build().unwrap();
+
+    let timed_out = client
+        .get_user_list()
+        .email_address(vec!["ada@example.com".to_owned()])
+        .send()
+        .await
+        .unwrap_err();
+    let undecoded = client.get_user().user_id("user_7").send().await.unwrap_err();
+
+    assert!(timed_out.is_timeout(), "{timed_out:?}");
+    assert!(matches!(undecoded, clerk_users::Error::Decode(_)), "{undecoded:?}");
+    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let shown = format!("{timed_out} {timed_out:?} {undecoded} {undecoded:?} {output}");
+    assert!(!shown.contains("ada") && !shown.contains("email_address"), "{shown}");
+}

@@ -103,3 +103,37 @@ async fn transport_failures_are_errors() {
         Err(clerk_users::Error::Transport { .. })
     ));
 }
+
+/// 422s that do not carry Clerk's "incorrect" code for the check: each must stay an error.
+fn other_422_bodies(wrong_kind_code: &str) -> Vec<(String, serde_json::Value)> {
+    vec![
+        ("an empty error list".to_owned(), json!({"errors": []})),
+        ("a code this crate does not know".to_owned(), clerk_error("password_expired", "expired")),
+        (format!("the other check's code {wrong_kind_code}"), clerk_error(wrong_kind_code, "no")),
+        ("a body that is not Clerk's".to_owned(), json!({"message": "unprocessable"})),
+    ]
+}
+
+#[tokio::test]
+async fn only_clerks_incorrect_password_code_means_no() {
+    for (what, body) in other_422_bodies("totp_incorrect_code") {
+        let server = answering("verify_password", json!({"password": "pw"}), 422, body).await;
+        let result = client(&server).check_password(USER_ID, "pw").await;
+        let error = result.expect_err(&what);
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(422), "{what}");
+    }
+}
+
+#[tokio::test]
+async fn only_clerks_incorrect_code_codes_mean_no() {
+    for (what, body) in other_422_bodies("incorrect_password") {
+        let server = answering("verify_totp", json!({"code": "123456"}), 422, body).await;
+        let result = client(&server).check_totp(USER_ID, "123456").await;
+        let error = result.expect_err(&what);
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(422), "{what}");
+    }
+    // A code of the wrong length is Clerk's other way of saying "incorrect".
+    let short = clerk_error("totp_invalid_length", "must be 6 digits");
+    let server = answering("verify_totp", json!({"code": "12"}), 422, short).await;
+    assert!(!client(&server).check_totp(USER_ID, "12").await.unwrap());
+}

@@ -183,7 +183,11 @@ pub struct FakeClerkBuilder {
     failure_rate: f64,
     seed: u64,
     sequential_ids: bool,
+    request_log: usize,
 }
+
+/// How many requests the log keeps by default; see [`FakeClerkBuilder::request_log`].
+pub const DEFAULT_REQUEST_LOG: usize = 100_000;
 
 impl Default for FakeClerkBuilder {
     fn default() -> Self {
@@ -195,6 +199,7 @@ impl Default for FakeClerkBuilder {
             failure_rate: 0.0,
             seed: DEFAULT_SEED,
             sequential_ids: false,
+            request_log: DEFAULT_REQUEST_LOG,
         }
     }
 }
@@ -219,6 +224,16 @@ impl FakeClerkBuilder {
     /// `service_unavailable`, before doing anything else. Values outside the range are clamped.
     pub fn failure_rate(mut self, probability: f64) -> Self {
         self.failure_rate = if probability.is_nan() { 0.0 } else { probability.clamp(0.0, 1.0) };
+        self
+    }
+
+    /// Keeps the last `capacity` requests in the [request log](FakeClerk::requests), so a long
+    /// test or a fake serving for hours does not grow without bound; older ones are forgotten.
+    /// `0` keeps none.
+    ///
+    /// Default is [`DEFAULT_REQUEST_LOG`] (100,000).
+    pub fn request_log(mut self, capacity: usize) -> Self {
+        self.request_log = capacity;
         self
     }
 
@@ -273,15 +288,16 @@ impl FakeClerkBuilder {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
         let (closing, closed) = watch::channel(());
-        let shared = Arc::new(Shared::new(
-            self.secret_key,
-            self.latency,
-            self.rate_limit,
-            self.failure_rate,
-            self.seed,
-            self.sequential_ids,
-            closed,
-        ));
+        let settings = server::Settings {
+            secret_key: self.secret_key,
+            latency: self.latency,
+            rate_limit: self.rate_limit,
+            failure_rate: self.failure_rate,
+            seed: self.seed,
+            sequential_ids: self.sequential_ids,
+            log_capacity: self.request_log,
+        };
+        let shared = Arc::new(Shared::new(settings, closed));
         let router = axum::Router::new()
             .fallback(server::handle)
             .layer(axum::extract::DefaultBodyLimit::max(server::BODY_LIMIT))

@@ -2,7 +2,7 @@
 //! knobs (latency, rate limit, failures), checks the key, routes the 18 operations by hand (so
 //! every miss is a Clerk-shaped 404), and answers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -44,13 +44,40 @@ pub(crate) struct Shared {
     last_pages: Mutex<HashMap<String, Bytes>>,
 }
 
+impl State {
+    /// Logs a request, forgetting the oldest past the log's capacity.
+    fn log(&mut self, arrival: u64, request: RecordedRequest) {
+        if self.log_capacity == 0 {
+            return;
+        }
+        if self.requests.len() == self.log_capacity {
+            self.requests.pop_front();
+        }
+        self.requests.push_back((arrival, request));
+    }
+}
+
+/// What a fake is started with: the builder's knobs.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    pub(crate) secret_key: String,
+    pub(crate) latency: Duration,
+    pub(crate) rate_limit: Option<(u64, Duration)>,
+    pub(crate) failure_rate: f64,
+    pub(crate) seed: u64,
+    pub(crate) sequential_ids: bool,
+    pub(crate) log_capacity: usize,
+}
+
 /// Everything behind the lock.
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) store: Store,
     /// The request log, in arrival order, each with its arrival number (so an answer finds its
     /// entry even after `clear_requests`).
-    pub(crate) requests: Vec<(u64, RecordedRequest)>,
+    pub(crate) requests: VecDeque<(u64, RecordedRequest)>,
+    /// How many requests the log keeps: the oldest go first.
+    log_capacity: usize,
     /// Requests received so far.
     arrivals: u64,
     pub(crate) faults: Schedule,
@@ -62,15 +89,16 @@ pub(crate) struct State {
 }
 
 impl Shared {
-    pub(crate) fn new(
-        secret_key: String,
-        latency: Duration,
-        rate_limit: Option<(u64, Duration)>,
-        failure_rate: f64,
-        seed: u64,
-        sequential_ids: bool,
-        closed: watch::Receiver<()>,
-    ) -> Shared {
+    pub(crate) fn new(settings: Settings, closed: watch::Receiver<()>) -> Shared {
+        let Settings {
+            secret_key,
+            latency,
+            rate_limit,
+            failure_rate,
+            seed,
+            sequential_ids,
+            log_capacity,
+        } = settings;
         Shared {
             secret_key,
             latency,
@@ -80,7 +108,8 @@ impl Shared {
             last_pages: Mutex::new(HashMap::new()),
             state: Mutex::new(State {
                 store: Store::new(seed, sequential_ids),
-                requests: Vec::new(),
+                requests: VecDeque::new(),
+                log_capacity,
                 arrivals: 0,
                 faults: Schedule::default(),
                 window: None,
@@ -160,7 +189,7 @@ pub(crate) async fn handle(
         let arrival = state.arrivals;
         let faults = state.faults.take(&method, &path);
         let logged = RecordedRequest { method, path: path.clone(), query, status: None };
-        state.requests.push((arrival, logged));
+        state.log(arrival, logged);
         (arrival, faults)
     };
     let injected = match inject(&shared, &path, faults).await {

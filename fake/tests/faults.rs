@@ -325,3 +325,18 @@ async fn list_queries_show_the_exact_offsets_and_cursors_of_a_walk() {
     let count = &fake.requests()[3];
     assert_eq!((count.path.as_str(), count.query.as_str()), ("/v1/users/count", "banned=true"));
 }
+
+#[tokio::test]
+async fn the_request_log_keeps_only_its_capacity() {
+    let fake = FakeClerk::builder().request_log(3).start().await;
+    let client = fake.client();
+    for limit in 1..=5_u64 {
+        let limit = std::num::NonZeroU64::new(limit).unwrap();
+        client.get_user_list().limit(limit).send().await.unwrap();
+    }
+
+    // The oldest are forgotten; a long run does not grow the log without bound.
+    assert_eq!(fake.list_queries(), ["limit=3", "limit=4", "limit=5"]);
+    assert_eq!(fake.requests().len(), 3);
+    assert!(fake.requests().iter().all(|r| r.status == Some(200)));
+}

@@ -464,3 +464,28 @@ async fn a_raw_walk_stops_and_resumes_like_a_typed_one() {
         rest.await.unwrap().iter().map(|u| u.id().unwrap().to_owned()).collect();
     assert_eq!(rest, newest_first(3, 1));
 }
+
+#[tokio::test]
+async fn a_resume_token_whose_count_would_overflow_is_an_error_not_a_panic() {
+    let fake = fake_with(3).await;
+    // A token edited or corrupted in storage: nothing yielded that many items.
+    let token: clerk_users::ResumeToken = serde_json::from_value(serde_json::json!({
+        "position": {"Cursor": {"after": null}},
+        "yielded": u64::MAX
+    }))
+    .unwrap();
+
+    let error = client(&fake).get_user_list().paginate().resume(token).collect_all().await;
+
+    let error = error.unwrap_err();
+    assert!(matches!(error.error(), Some(clerk_users::Error::InvalidRequest(_))), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "listing stopped after {max} items: invalid request: the walk cannot go on past \
+             offset 0 with {max} items yielded: the builder's offset or the resume token is out \
+             of range",
+            max = u64::MAX
+        )
+    );
+}

@@ -8,6 +8,15 @@ use super::lists::{List, PageRequest};
 use super::{Item, Page, Paginator, Position, ResumeToken, WalkError};
 use crate::{Client, Error, Result};
 
+/// The error for a walk whose offset or count would pass `u64::MAX`: only a builder `offset` or a
+/// resume token near it can get there, never a real list.
+pub(super) fn position_overflow(offset: u64, yielded: u64) -> Error {
+    Error::InvalidRequest(format!(
+        "the walk cannot go on past offset {offset} with {yielded} items yielded: the builder's \
+         offset or the resume token is out of range"
+    ))
+}
+
 /// How many recent pages an offset walk remembers to skip repeated ids.
 const REMEMBERED_PAGES: usize = 2;
 
@@ -146,6 +155,12 @@ impl<T: Item> Running<T> {
         let received = fetched.items.len() as u64;
         if received == 0 {
             return None;
+        }
+        if self.next_offset.checked_add(received).is_none()
+            || self.yielded.checked_add(received).is_none()
+        {
+            let error = position_overflow(self.next_offset, self.yielded);
+            return self.stop(|resume| WalkError::Request { error, resume: Some(resume) });
         }
         let Some(items) = self.move_past(fetched.items, limit) else {
             return self.stop(|resume| WalkError::PageRepeated { resume });

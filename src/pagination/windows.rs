@@ -187,6 +187,12 @@ impl<T: Item> Windows<T> {
                 return Some((Err(WalkError::Request { error, resume }), None));
             }
         };
+        if self.yielded.checked_add(fetched.items.len() as u64).is_none() {
+            // The window is still in `flying`: resuming (with a sane token) starts it over.
+            let error = super::walk::position_overflow(0, self.yielded);
+            let resume = Some(self.token());
+            return Some((Err(WalkError::Request { error, resume }), None));
+        }
         if let Some(at) = self.flying.iter().position(|w| *w == window) {
             self.flying.swap_remove(at);
         }
