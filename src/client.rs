@@ -138,6 +138,11 @@ impl ClientBuilder {
     /// slash is fine. Plain `http` is accepted only for loopback hosts, since the secret key would
     /// otherwise travel in clear.
     ///
+    /// Proxies: requests to a loopback base URL never go through a proxy. Requests to any other
+    /// host follow the system's proxy settings (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`); for
+    /// `https://api.clerk.com` a proxy only tunnels the TLS connection (`CONNECT`), so it never
+    /// sees the key.
+    ///
     /// Default is [`DEFAULT_BASE_URL`].
     pub fn base_url(mut self, base_url: impl Into<String>) -> ClientBuilder {
         self.base_url = base_url.into();
@@ -214,15 +219,19 @@ impl ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, authorization);
         headers.insert(CLERK_API_VERSION, HeaderValue::from_static(Client::clerk_api_version()));
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(user_agent)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             // An API client should not wander: a redirect is reported, not followed.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(ConfigError::HttpClient)?;
+            .redirect(reqwest::redirect::Policy::none());
+        if base_url.host_str().is_some_and(is_loopback) {
+            // A loopback server is on this machine: no proxy has business in between, and over
+            // plain http a proxy (HTTP_PROXY, ALL_PROXY) would read the key in clear.
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(ConfigError::HttpClient)?;
 
         let limiter = self.rate_limit.map(|limit| limit.limiter()).transpose()?;
         let base = base_url.as_str().trim_end_matches('/');
