@@ -39,6 +39,8 @@ pub struct ClientState {
     pub(crate) retry: RetryPolicy,
     /// Paces requests; shared by every clone of the client.
     pub(crate) limiter: Option<Arc<DefaultDirectRateLimiter>>,
+    /// The most bytes a success body may hold.
+    pub(crate) max_response_size: usize,
 }
 
 impl fmt::Debug for ClientState {
@@ -47,6 +49,7 @@ impl fmt::Debug for ClientState {
             .field("base_path", &self.base_path)
             .field("retry", &self.retry)
             .field("rate_limited", &self.limiter.is_some())
+            .field("max_response_size", &self.max_response_size)
             .finish()
     }
 }
@@ -102,7 +105,12 @@ pub struct ClientBuilder {
     user_agent: String,
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
+    max_response_size: usize,
 }
+
+/// The most bytes one success response may hold unless set otherwise: 64 MiB, forty times a full
+/// page of 500 users.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 * 1024 * 1024;
 
 impl ClientBuilder {
     fn new(secret_key: String) -> ClientBuilder {
@@ -114,6 +122,7 @@ impl ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             retry: RetryPolicy::default(),
             rate_limit: None,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
         }
     }
 
@@ -181,6 +190,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Caps the body of one success response: a longer one (a misconfigured proxy, a hostile
+    /// server) fails the call with a transport error that says so, after reading at most this
+    /// many bytes, instead of growing memory until the timeout. Not retried.
+    ///
+    /// Default is [`DEFAULT_MAX_RESPONSE_SIZE`] (64 MiB).
+    pub fn max_response_size(mut self, bytes: usize) -> ClientBuilder {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// Sends every request once, never retrying; the same as
     /// `retry_policy(RetryPolicy::none())`.
     pub fn no_retries(self) -> ClientBuilder {
@@ -213,6 +232,9 @@ impl ClientBuilder {
                 return Err(ConfigError::ZeroTimeout(setting));
             }
         }
+        if self.max_response_size == 0 {
+            return Err(ConfigError::ZeroMaxResponseSize);
+        }
         let user_agent =
             HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
 
@@ -239,6 +261,7 @@ impl ClientBuilder {
             base_path: base_url.path().trim_end_matches('/').to_owned(),
             retry: self.retry,
             limiter,
+            max_response_size: self.max_response_size,
         };
         Ok(Client::new_with_client(base, http, state))
     }
@@ -257,6 +280,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
+            .field("max_response_size", &self.max_response_size)
             .finish()
     }
 }

@@ -63,6 +63,10 @@ pub enum ConfigError {
     #[error("{0} must be greater than zero")]
     ZeroTimeout(&'static str),
 
+    /// A maximum response size of zero, which would fail every request.
+    #[error("max_response_size must be greater than zero")]
+    ZeroMaxResponseSize,
+
     /// A rate limit of zero requests, or over a zero, too short or longer than a year window.
     #[error("invalid rate limit: {requests} requests per {window:?} cannot be paced")]
     InvalidRateLimit {

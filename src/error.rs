@@ -15,6 +15,7 @@ use bytes::Bytes;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
+use crate::hooks::ResponseTooLarge;
 use crate::{ConfigError, types};
 
 /// A `Result` whose error is the crate's [`Error`].
@@ -280,7 +281,13 @@ impl fmt::Display for Error {
             Error::Transport { source, .. } if source.is_timeout() => {
                 f.write_str("clerk did not answer in time (the client's timeout, 30 s unless set)")
             }
-            Error::Transport { .. } => f.write_str("error sending request to clerk"),
+            Error::Transport { source, .. } => match ResponseTooLarge::in_chain(source) {
+                Some(max) => write!(
+                    f,
+                    "clerk's response was longer than the client's max_response_size ({max} bytes)"
+                ),
+                None => f.write_str("error sending request to clerk"),
+            },
             Error::Decode(decode) => decode.fmt(f),
             Error::UnexpectedStatus { status, .. } => {
                 write!(f, "unexpected response status {status}")

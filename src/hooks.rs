@@ -94,6 +94,12 @@ impl Client {
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| parse_retry_after(v, std::time::SystemTime::now())),
                 ),
+                // A body over the cap would be as long again: not worth another attempt.
+                Err(error) if ResponseTooLarge::in_chain(error).is_some() => {
+                    let span = tracing::Span::current();
+                    span.record("attempts", attempt);
+                    return result;
+                }
                 Err(_) => (Outcome::NoResponse, None),
             };
             let delay = policy.next_delay(
@@ -135,8 +141,9 @@ impl Client {
     async fn send_once(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
         let started = Instant::now();
         let line = RequestLine::of(&request);
+        let max = self.inner().max_response_size;
         let result = match self.client().execute(request).await {
-            Ok(response) => read_whole(response, line).await,
+            Ok(response) => read_whole(response, line, max).await,
             Err(error) => Err(without_query(error)),
         };
         let span = tracing::Span::current();
@@ -164,6 +171,7 @@ impl Client {
 async fn read_whole(
     mut response: reqwest::Response,
     line: RequestLine,
+    max: usize,
 ) -> reqwest::Result<reqwest::Response> {
     let status = response.status();
     let version = response.version();
@@ -173,7 +181,7 @@ async fn read_whole(
         let captured = CapturedBody { bytes: body.clone(), truncated };
         (body, Some(captured))
     } else {
-        (response.bytes().await?, None)
+        (read_limited(&mut response, max).await?, None)
     };
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
@@ -186,6 +194,72 @@ async fn read_whole(
         rebuilt.extensions_mut().insert(captured);
     }
     Ok(reqwest::Response::from(rebuilt))
+}
+
+/// Reads a success body of at most `max` bytes. A longer one is a failed read (the connection is
+/// dropped), an error whose cause is a [`ResponseTooLarge`]: a misconfigured proxy or a hostile
+/// server streaming without end must not grow memory until the timeout.
+async fn read_limited(response: &mut reqwest::Response, max: usize) -> reqwest::Result<Bytes> {
+    let mut body = BytesMut::new();
+    // A declared length over the cap fails at once, without reading.
+    let declared_too_long = response.content_length().is_some_and(|n| n > max as u64);
+    while let Some(chunk) = response.chunk().await? {
+        if declared_too_long || chunk.len() > max - body.len() {
+            if let Some(error) = too_large(response.url(), max).await {
+                return Err(error);
+            }
+            // reqwest always fails a body whose stream fails; should that change, what was read
+            // fails to decode instead.
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// The reqwest error for a body over `max` bytes, with the request's URL less its query. reqwest
+/// has no public constructor: the error comes from reading a body whose stream fails with
+/// [`ResponseTooLarge`].
+async fn too_large(url: &reqwest::Url, max: usize) -> Option<reqwest::Error> {
+    let failing = futures::stream::once(async move { Err::<Bytes, _>(ResponseTooLarge { max }) });
+    let response =
+        reqwest::Response::from(http::Response::new(reqwest::Body::wrap_stream(failing)));
+    let mut url = url.clone();
+    url.set_query(None);
+    Some(response.bytes().await.err()?.with_url(url))
+}
+
+/// Why a response was not read to its end: it was longer than the client's
+/// `max_response_size`.
+#[derive(Debug)]
+pub(crate) struct ResponseTooLarge {
+    pub(crate) max: usize,
+}
+
+impl std::fmt::Display for ResponseTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the response was longer than the client's max_response_size ({} bytes)",
+            self.max
+        )
+    }
+}
+
+impl std::error::Error for ResponseTooLarge {}
+
+impl ResponseTooLarge {
+    /// The cap an error's cause chain says was exceeded, if it says so.
+    pub(crate) fn in_chain(error: &(dyn std::error::Error + 'static)) -> Option<usize> {
+        let mut cause = Some(error);
+        while let Some(error) = cause {
+            if let Some(too_large) = error.downcast_ref::<ResponseTooLarge>() {
+                return Some(too_large.max);
+            }
+            cause = error.source();
+        }
+        None
+    }
 }
 
 /// Reads up to [`MAX_ERROR_BODY`] bytes; `true` when the body was longer or cut off.

@@ -170,7 +170,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }
 
-pub use client::{ClientBuilder, ClientState, DEFAULT_BASE_URL};
+pub use client::{ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE};
 pub use config_error::ConfigError;
 pub use error::{ApiError, DecodeError, Error, ErrorBody, RequestLine, Result};
 pub use generated::{Client, ClientInfo, ResponseValue, types};
