@@ -175,13 +175,7 @@ async fn a_5xx_with_an_html_body_describes_the_body_without_showing_it() {
 
 #[tokio::test]
 async fn a_transport_failure_names_the_request_and_keeps_the_cause() {
-    // Bind and drop a listener to get a port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client = Client::builder(support::SECRET_KEY)
-        .base_url(format!("http://127.0.0.1:{port}/v1"))
-        .no_retries()
-        .build()
-        .unwrap();
+    let client = support::unreachable_client();
     for kind in KINDS {
         let error = kind.fail(&client).await;
 

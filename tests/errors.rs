@@ -220,13 +220,7 @@ async fn redirects_are_reported_not_followed() {
 
 #[tokio::test]
 async fn connection_refused_is_a_transport_error() {
-    // Bind and drop a listener to get a port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client = clerk_users::Client::builder(support::SECRET_KEY)
-        .base_url(format!("http://127.0.0.1:{port}/v1"))
-        .no_retries()
-        .build()
-        .unwrap();
+    let client = support::unreachable_client();
 
     let error = client
         .get_user_list()

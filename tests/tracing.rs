@@ -27,8 +27,15 @@ impl Write for Captured {
     }
 }
 
-#[tokio::test]
-async fn requests_and_retries_are_traced_without_secrets_or_bodies() {
+impl Captured {
+    /// What was written so far.
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+/// Captures `clerk_users=debug` output of this thread's code until the guard is dropped.
+fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -36,7 +43,12 @@ async fn requests_and_retries_are_traced_without_secrets_or_bodies() {
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test]
+async fn requests_and_retries_are_traced_without_secrets_or_bodies() {
+    let (captured, _guard) = capture();
 
     let server = MockServer::start_async().await;
     let answers = Arc::new(Mutex::new(0));
@@ -62,7 +74,7 @@ async fn requests_and_retries_are_traced_without_secrets_or_bodies() {
 
     client.ban_user().user_id("user_7").send().await.unwrap();
 
-    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let output = captured.text();
     for expected in [
         "clerk.request",
         "operation=\"ban_user\"",
@@ -87,21 +99,8 @@ async fn requests_and_retries_are_traced_without_secrets_or_bodies() {
 
 #[tokio::test]
 async fn a_failed_connection_is_traced_without_the_query_string() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter("clerk_users=debug")
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    // Bind and drop a listener to get a port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client = clerk_users::Client::builder(SECRET_KEY)
-        .base_url(format!("http://127.0.0.1:{port}/v1"))
-        .no_retries()
-        .build()
-        .unwrap();
+    let (captured, _guard) = capture();
+    let client = support::unreachable_client();
 
     let error = client
         .get_user_list()
@@ -111,7 +110,7 @@ async fn a_failed_connection_is_traced_without_the_query_string() {
         .unwrap_err();
 
     assert_eq!(error.to_string(), "GET /v1/users: error sending request to clerk");
-    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let output = captured.text();
     assert!(output.contains("no response"), "the failure is traced:\n{output}");
     assert!(output.contains("/v1/users"), "with its path:\n{output}");
     assert!(
@@ -122,14 +121,7 @@ async fn a_failed_connection_is_traced_without_the_query_string() {
 
 #[tokio::test]
 async fn timeouts_and_bodies_that_do_not_decode_show_no_personal_data() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter("clerk_users=debug")
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture();
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -157,7 +149,7 @@ async fn timeouts_and_bodies_that_do_not_decode_show_no_personal_data() {
 
     assert!(timed_out.is_timeout(), "{timed_out:?}");
     assert!(matches!(undecoded, clerk_users::Error::Decode(_)), "{undecoded:?}");
-    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let output = captured.text();
     let shown = format!("{timed_out} {timed_out:?} {undecoded} {undecoded:?} {output}");
     assert!(!shown.contains("ada") && !shown.contains("email_address"), "{shown}");
 }

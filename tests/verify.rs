@@ -92,12 +92,7 @@ async fn totp_not_enabled_is_an_error() {
 
 #[tokio::test]
 async fn transport_failures_are_errors() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client = clerk_users::Client::builder(support::SECRET_KEY)
-        .base_url(format!("http://127.0.0.1:{port}/v1"))
-        .no_retries()
-        .build()
-        .unwrap();
+    let client = support::unreachable_client();
     assert!(matches!(
         client.check_password(USER_ID, "pw").await,
         Err(clerk_users::Error::Transport { .. })

@@ -28,6 +28,17 @@ pub fn client(server: &MockServer) -> Client {
     builder(server).no_retries().build().expect("test client configuration is valid")
 }
 
+/// A client for a local port nothing listens on (a listener bound and dropped), sending each
+/// request once: every call fails to connect.
+pub fn unreachable_client() -> Client {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    Client::builder(SECRET_KEY)
+        .base_url(format!("http://127.0.0.1:{port}/v1"))
+        .no_retries()
+        .build()
+        .expect("test client configuration is valid")
+}
+
 /// A builder for `server`, with the test key and the `/v1` base path, and default settings.
 pub fn builder(server: &MockServer) -> clerk_users::ClientBuilder {
     Client::builder(SECRET_KEY).base_url(server.url(BASE_PATH))
