@@ -53,8 +53,10 @@
 //!
 //! Streams own a clone of the client, so they are `Send + 'static` and can be moved into tasks.
 
+mod cursor;
 mod lists;
 mod raw_user;
+mod undecodable;
 mod walk;
 mod windows;
 
@@ -69,6 +71,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Client, Error, Result};
 
 pub use raw_user::RawUser;
+pub use undecodable::UndecodableItem;
 
 use lists::List;
 
@@ -97,6 +100,9 @@ pub trait Item: sealed::Item + serde::de::DeserializeOwned + Send + 'static {}
 pub(crate) mod sealed {
     /// What the walk needs to know of an item.
     pub trait Item {
+        /// The JSON field [`walk_id`](Item::walk_id) reads, to name an item that did not decode.
+        const ID_FIELD: &'static str = "id";
+
         /// The id that identifies the item in its list: the cursor, and the repeat checks.
         fn walk_id(&self) -> Option<&str>;
 
@@ -109,9 +115,13 @@ pub(crate) mod sealed {
 
 /// One page of a walk.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Page<T> {
-    /// The page's items (without repeats an offset walk skipped).
+    /// The page's items (without repeats the walk skipped).
     pub items: Vec<T>,
+    /// The page's items that did not decode into `T`, each with its id and JSON; the walk went
+    /// on without them. [`Paginator::items`] reports each as [`WalkError::Undecodable`].
+    pub undecodable: Vec<UndecodableItem>,
     /// The number of items across all pages, when the list reports it (memberships and OAuth
     /// tokens do; for users use [`Paginator::total_count`]).
     pub total_count: Option<u64>,
@@ -135,7 +145,7 @@ pub struct ResumeToken {
 impl fmt::Debug for ResumeToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let walk = match &self.position {
-            Position::Cursor { .. } => "cursor",
+            Position::Cursor(_) => "cursor",
             Position::Offset { .. } => "offset",
             Position::Windows { .. } => "windows",
         };
@@ -148,8 +158,8 @@ impl fmt::Debug for ResumeToken {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum Position {
-    /// Next page starts after this id (`None`: from the start).
-    Cursor { after: Option<String> },
+    /// A cursor walk of users: the next page starts after the cursor.
+    Cursor(cursor::Cursor),
     /// Next page starts at this offset; ids of recent pages to skip.
     Offset { next: u64, recent: Vec<Vec<String>> },
     /// A concurrent walk: the windows not finished.
@@ -185,10 +195,19 @@ pub enum WalkError {
         /// Where to continue.
         resume: Box<ResumeToken>,
     },
-    /// A full page of a concurrent walk ended with a user without a string `id` or an integer
-    /// `created_at`, which the walk cannot continue after.
+    /// A full page ended with an item without a string id (or, in a concurrent walk, an integer
+    /// `created_at`): no cursor can follow it, so the walk stopped.
     Unplaceable {
         /// Where to continue.
+        resume: Box<ResumeToken>,
+    },
+    /// One item did not decode. Unlike the other variants this one does not end the walk: the
+    /// items stream goes on after it (see [`is_item_level`](WalkError::is_item_level)).
+    Undecodable {
+        /// The item, with its id and JSON.
+        item: Box<UndecodableItem>,
+        /// Where the walk stood after the item's page: resuming from here does not yield the
+        /// item again.
         resume: Box<ResumeToken>,
     },
 }
@@ -198,7 +217,9 @@ impl WalkError {
     pub fn resume_token(&self) -> Option<&ResumeToken> {
         match self {
             WalkError::Request { resume, .. } => resume.as_deref(),
-            WalkError::PageRepeated { resume } | WalkError::Unplaceable { resume } => Some(resume),
+            WalkError::PageRepeated { resume }
+            | WalkError::Unplaceable { resume }
+            | WalkError::Undecodable { resume, .. } => Some(resume),
         }
     }
 
@@ -206,8 +227,22 @@ impl WalkError {
     pub fn error(&self) -> Option<&Error> {
         match self {
             WalkError::Request { error, .. } => Some(error),
-            WalkError::PageRepeated { .. } | WalkError::Unplaceable { .. } => None,
+            _ => None,
         }
+    }
+
+    /// The item that did not decode, for [`WalkError::Undecodable`].
+    pub fn undecodable_item(&self) -> Option<&UndecodableItem> {
+        match self {
+            WalkError::Undecodable { item, .. } => Some(item),
+            _ => None,
+        }
+    }
+
+    /// Whether the error concerns one item and the stream goes on after it
+    /// ([`WalkError::Undecodable`]); every other error is the stream's last item.
+    pub fn is_item_level(&self) -> bool {
+        matches!(self, WalkError::Undecodable { .. })
     }
 
     /// How many items the walk had yielded when it stopped.
@@ -233,8 +268,9 @@ impl fmt::Display for WalkError {
                 f.write_str("the server answered the same page again")
             }
             WalkError::Unplaceable { .. } => f.write_str(
-                "a full page ended with a user without a string id or an integer created_at",
+                "a full page ended with an item without a string id or an integer created_at",
             ),
+            WalkError::Undecodable { item, .. } => item.fmt(f),
         }
     }
 }
@@ -335,10 +371,37 @@ impl<T: Item> Paginator<T> {
         Pages(walk::stream(self))
     }
 
-    /// A stream of items, page after page.
+    /// A stream of items, page after page. Each page's items that did not decode follow its
+    /// other items as [`WalkError::Undecodable`], and the stream goes on after them; any other
+    /// error is its last item.
+    ///
+    /// ```no_run
+    /// use clerk_users::prelude::*;
+    /// use futures::StreamExt;
+    ///
+    /// # async fn run(client: clerk_users::Client) -> Result<(), clerk_users::pagination::WalkError> {
+    /// let mut users = client.get_user_list().paginate().items();
+    /// while let Some(user) = users.next().await {
+    ///     match user {
+    ///         Ok(user) => println!("{}", user.id),
+    ///         // One user this crate cannot decode: note it, go on.
+    ///         Err(error) if error.is_item_level() => eprintln!("skipped: {error}"),
+    ///         Err(error) => return Err(error),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn items(self) -> Items<T> {
-        let items =
-            self.pages().map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten();
+        let items = self
+            .pages()
+            .map_ok(|page| {
+                let resume = Box::new(page.resume);
+                let bad = page.undecodable.into_iter().map(move |item| {
+                    Err(WalkError::Undecodable { item: Box::new(item), resume: resume.clone() })
+                });
+                stream::iter(page.items.into_iter().map(Ok).chain(bad))
+            })
+            .try_flatten();
         Items(items.boxed())
     }
 
@@ -346,8 +409,8 @@ impl<T: Item> Paginator<T> {
     ///
     /// # Errors
     ///
-    /// The first error; the items before it are dropped (use [`items`](Paginator::items) to keep
-    /// them).
+    /// The first error, an item that did not decode included; the items before it are dropped
+    /// (use [`items`](Paginator::items) to keep them and go past items that do not decode).
     pub async fn collect_all(self) -> std::result::Result<Vec<T>, WalkError> {
         self.items().try_collect().await
     }

@@ -127,6 +127,7 @@
 mod error;
 mod fault;
 mod list;
+mod quirks;
 mod render;
 mod seed;
 mod server;
@@ -145,6 +146,7 @@ use tokio::sync::watch;
 pub use error::FakeError;
 use fault::Matcher;
 pub use fault::{Fault, Reply};
+pub use quirks::{TieOrder, TimeBounds, VanishedCursor};
 use server::Shared;
 use store::{Body, now_ms};
 pub use user_json::UserJson;
@@ -184,6 +186,7 @@ pub struct FakeClerkBuilder {
     seed: u64,
     sequential_ids: bool,
     request_log: usize,
+    quirks: quirks::Quirks,
 }
 
 /// How many requests the log keeps by default; see [`FakeClerkBuilder::request_log`].
@@ -200,6 +203,7 @@ impl Default for FakeClerkBuilder {
             seed: DEFAULT_SEED,
             sequential_ids: false,
             request_log: DEFAULT_REQUEST_LOG,
+            quirks: quirks::Quirks::default(),
         }
     }
 }
@@ -257,6 +261,27 @@ impl FakeClerkBuilder {
         self
     }
 
+    /// Whether the time filters of the user list and count include their boundary millisecond;
+    /// see [`TimeBounds`]. Default is [`TimeBounds::Exclusive`].
+    pub fn time_bounds(mut self, bounds: TimeBounds) -> Self {
+        self.quirks.time_bounds = bounds;
+        self
+    }
+
+    /// How users created in the same millisecond are ordered in the `created_at` orderings; see
+    /// [`TieOrder`]. Default is [`TieOrder::Id`].
+    pub fn tie_order(mut self, order: TieOrder) -> Self {
+        self.quirks.tie_order = order;
+        self
+    }
+
+    /// What the user list answers to a `starting_after` cursor whose user does not exist (any
+    /// more); see [`VanishedCursor`]. Default is [`VanishedCursor::Error`].
+    pub fn vanished_cursor(mut self, answer: VanishedCursor) -> Self {
+        self.quirks.vanished_cursor = answer;
+        self
+    }
+
     /// Listens on this port of `127.0.0.1` (default 0: a free port the system picks).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -296,6 +321,7 @@ impl FakeClerkBuilder {
             seed: self.seed,
             sequential_ids: self.sequential_ids,
             log_capacity: self.request_log,
+            quirks: self.quirks,
         };
         let shared = Arc::new(Shared::new(settings, closed));
         let router = axum::Router::new()
@@ -422,6 +448,14 @@ impl FakeClerk {
             }
             Err(failure) => Err(FakeError::from_failure(failure, state.trace_id())),
         }
+    }
+
+    /// Deletes the user with `id` directly, without a request (nothing is logged, no fault
+    /// fires): for tests that change the data under a walk. `false` if there was no such user.
+    pub fn remove_user(&self, id: &str) -> bool {
+        let mut state = self.shared.lock();
+        let slot = state.store.slot(id);
+        slot.and_then(|slot| state.store.remove(slot)).is_some()
     }
 
     /// How many users the fake holds.

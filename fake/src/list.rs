@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use percent_encoding::percent_decode_str;
 
 use super::error::Failure;
+use super::quirks::VanishedCursor;
 use super::store::{Store, User, cmp_nulls_last};
 
 /// Most values an array filter accepts.
@@ -203,12 +204,13 @@ impl Filters {
         }
     }
 
-    /// Whether `user` passes every filter. Time bounds are strict.
+    /// Whether `user` passes every filter. Time bounds include their boundary or not as the
+    /// store's [`TimeBounds`](crate::TimeBounds) say.
     pub(crate) fn admits(&self, store: &Store, user: &User) -> bool {
+        let bounds = store.quirks.time_bounds;
         let strictly = |value: Option<i64>, after: Option<i64>, before: Option<i64>| {
             (after.is_none() && before.is_none())
-                || value
-                    .is_some_and(|v| after.is_none_or(|a| v > a) && before.is_none_or(|b| v < b))
+                || value.is_some_and(|v| bounds.admits(v, after, before))
         };
         let emails = || user.emails.iter().map(|e| &*e.value);
         let phones = || user.phones.iter().map(|p| &*p.value);
@@ -387,28 +389,36 @@ impl ListRequest {
             // The cursor: the page starts right after that user in the ordering.
             let start = match &self.starting_after {
                 None => None,
-                Some(id) => {
-                    let user =
-                        store.slot(id).and_then(|slot| store.get(slot)).ok_or_else(|| {
-                            Failure::value_invalid(
-                                "starting_after",
-                                format!("starting_after: no user was found with id {id}."),
-                            )
-                        })?;
-                    Some(store.order_position(user.created_at, &user.id))
-                }
+                Some(id) => match store.slot(id).and_then(|slot| store.get(slot)) {
+                    Some(user) => Some(store.order_position(store.user_key(user))),
+                    None if store.quirks.vanished_cursor == VanishedCursor::EmptyPage => {
+                        return Ok(Vec::new());
+                    }
+                    None => {
+                        return Err(Failure::value_invalid(
+                            "starting_after",
+                            format!("starting_after: no user was found with id {id}."),
+                        ));
+                    }
+                },
             };
             // The order is by created_at: the time bounds are a slice of it, found by binary
             // search, so a window late in a large list does not scan everything before it.
             let created = |slot: &u32| store.get(*slot).map_or(i64::MIN, |user| user.created_at);
+            let below = |bound: i64| {
+                move |slot: &u32| store.quirks.time_bounds.admits(created(slot), None, Some(bound))
+            };
+            let not_after = |bound: i64| {
+                move |slot: &u32| !store.quirks.time_bounds.admits(created(slot), Some(bound), None)
+            };
             let low = self
                 .filters
                 .created_at_after
-                .map_or(0, |after| order.partition_point(|s| created(s) <= after));
+                .map_or(0, |after| order.partition_point(not_after(after)));
             let high = self
                 .filters
                 .created_at_before
-                .map_or(order.len(), |before| order.partition_point(|s| created(s) < before))
+                .map_or(order.len(), |before| order.partition_point(below(before)))
                 .max(low);
             let walk: Box<dyn Iterator<Item = &u32>> = match (self.descending, start) {
                 (false, None) => Box::new(order[low..high].iter()),

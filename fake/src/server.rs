@@ -67,6 +67,7 @@ pub(crate) struct Settings {
     pub(crate) seed: u64,
     pub(crate) sequential_ids: bool,
     pub(crate) log_capacity: usize,
+    pub(crate) quirks: super::quirks::Quirks,
 }
 
 /// Everything behind the lock.
@@ -98,6 +99,7 @@ impl Shared {
             seed,
             sequential_ids,
             log_capacity,
+            quirks,
         } = settings;
         Shared {
             secret_key,
@@ -107,7 +109,7 @@ impl Shared {
             closed,
             last_pages: Mutex::new(HashMap::new()),
             state: Mutex::new(State {
-                store: Store::new(seed, sequential_ids),
+                store: Store::new(seed, sequential_ids, quirks),
                 requests: VecDeque::new(),
                 log_capacity,
                 arrivals: 0,

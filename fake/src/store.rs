@@ -11,6 +11,7 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use super::error::Failure;
+use super::quirks::{Quirks, TieOrder};
 
 /// How long a lock through `POST /users/{id}/lock` lasts.
 pub(crate) const LOCKOUT_MS: i64 = 3_600_000;
@@ -126,6 +127,8 @@ pub(crate) struct User {
     pub(crate) bypass_client_trust: bool,
     pub(crate) memberships: Vec<Membership>,
     pub(crate) oauth: Vec<OAuthAccount>,
+    /// When the store took the user in (0, 1, 2, …): the tie order [`TieOrder::Insertion`].
+    pub(crate) inserted: u64,
 }
 
 impl User {
@@ -168,6 +171,7 @@ impl User {
             bypass_client_trust: false,
             memberships: Vec::new(),
             oauth: Vec::new(),
+            inserted: 0,
         }
     }
 
@@ -440,6 +444,17 @@ fn lowercase(value: &str) -> Box<str> {
     }
 }
 
+/// A user's place in the default ordering: `created_at`, then the tie order.
+pub(crate) type OrderKey<'a> = (i64, Tie<'a>);
+
+/// How users of the same millisecond sort; one kind per store, so keys always compare alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Tie<'a> {
+    Id(&'a str),
+    IdDescending(std::cmp::Reverse<&'a str>),
+    Inserted(u64),
+}
+
 /// Everything the fake holds.
 #[derive(Debug)]
 pub(crate) struct Store {
@@ -447,8 +462,12 @@ pub(crate) struct Store {
     slots: Vec<Option<User>>,
     free: Vec<u32>,
     by_id: Index,
-    /// Slots ordered by `(created_at, id)`, oldest first: the default ordering and the cursor.
+    /// Slots ordered by [`Store::key`], oldest first: the default ordering and the cursor.
     order: Vec<u32>,
+    /// Users taken in so far, for [`User::inserted`].
+    inserted: u64,
+    /// How the fake answers what Clerk's docs leave open.
+    pub(crate) quirks: Quirks,
     /// Lowercased email address -> slot.
     emails: Index,
     phones: Index,
@@ -469,12 +488,14 @@ pub(crate) struct Store {
 }
 
 impl Store {
-    pub(crate) fn new(seed: u64, sequential_ids: bool) -> Store {
+    pub(crate) fn new(seed: u64, sequential_ids: bool, quirks: Quirks) -> Store {
         Store {
             slots: Vec::new(),
             free: Vec::new(),
             by_id: Index::default(),
             order: Vec::new(),
+            inserted: 0,
+            quirks,
             emails: Index::default(),
             phones: Index::default(),
             usernames: Index::default(),
@@ -574,18 +595,31 @@ impl Store {
         self.usernames.contains_key(username)
     }
 
-    fn key(&self, slot: u32) -> (i64, &str) {
-        self.get(slot).map_or((i64::MIN, ""), |user| (user.created_at, &*user.id))
+    /// Where the user in `slot` sorts in the default ordering.
+    fn key(&self, slot: u32) -> OrderKey<'_> {
+        self.get(slot).map_or((i64::MIN, Tie::Inserted(0)), |user| self.user_key(user))
     }
 
-    /// Where `(created_at, id)` is or would be in the default ordering.
-    pub(crate) fn order_position(&self, created_at: i64, id: &str) -> usize {
-        self.order.partition_point(|&slot| self.key(slot) < (created_at, id))
+    /// Where `user` sorts in the default ordering: by `created_at`, ties by the tie order.
+    pub(crate) fn user_key<'a>(&self, user: &'a User) -> OrderKey<'a> {
+        let tie = match self.quirks.tie_order {
+            TieOrder::Id => Tie::Id(&user.id),
+            TieOrder::IdDescending => Tie::IdDescending(std::cmp::Reverse(&user.id)),
+            TieOrder::Insertion => Tie::Inserted(user.inserted),
+        };
+        (user.created_at, tie)
+    }
+
+    /// Where a user with `key` is or would be in the default ordering.
+    pub(crate) fn order_position(&self, key: OrderKey<'_>) -> usize {
+        self.order.partition_point(|&slot| self.key(slot) < key)
     }
 
     /// Stores a new user and indexes it. With `append`, the caller promises the user sorts last
     /// (or will call [`Store::sort_order`]).
-    pub(crate) fn insert(&mut self, user: User, append: bool) -> u32 {
+    pub(crate) fn insert(&mut self, mut user: User, append: bool) -> u32 {
+        user.inserted = self.inserted;
+        self.inserted += 1;
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
@@ -595,7 +629,7 @@ impl Store {
         };
         self.index(slot, &user);
         let position =
-            if append { self.order.len() } else { self.order_position(user.created_at, &user.id) };
+            if append { self.order.len() } else { self.order_position(self.user_key(&user)) };
         if let Some(entry) = self.slots.get_mut(slot as usize) {
             *entry = Some(user);
         }
@@ -652,11 +686,8 @@ impl Store {
 
     /// Deletes the user in `slot`.
     pub(crate) fn remove(&mut self, slot: u32) -> Option<User> {
-        let (created_at, id) = {
-            let user = self.get(slot)?;
-            (user.created_at, user.id.clone())
-        };
-        let position = self.order_position(created_at, &id);
+        self.get(slot)?;
+        let position = self.order_position(self.key(slot));
         if self.order.get(position) == Some(&slot) {
             self.order.remove(position);
         } else {
@@ -968,8 +999,7 @@ impl Store {
         }
         let moved = created_at.filter(|&at| self.get(slot).is_some_and(|u| u.created_at != at));
         let position = moved.and_then(|_| {
-            let (created_at, id) = self.key(slot);
-            let position = self.order_position(created_at, id);
+            let position = self.order_position(self.key(slot));
             (self.order.get(position) == Some(&slot)).then_some(position)
         });
         if let Some(position) = position {
@@ -1037,8 +1067,7 @@ impl Store {
         }
         user.updated_at = now;
         if position.is_some() {
-            let (created_at, id) = (user.created_at, user.id.clone());
-            let position = self.order_position(created_at, &id);
+            let position = self.order_position(self.key(slot));
             self.order.insert(position, slot);
         }
         Ok(())

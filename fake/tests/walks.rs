@@ -436,12 +436,12 @@ async fn a_raw_walk_yields_every_user_exactly_as_the_server_sent_it() {
     let raw = client(&fake).get_user_list().paginate().raw().page_size(3).collect_all().await;
 
     let raw = raw.unwrap();
-    let walked: Vec<&str> = raw.iter().map(|u| u.id().unwrap()).collect();
+    let walked: Vec<&str> = raw.iter().map(|u| u.id()).collect();
     assert_eq!(walked, newest_first(7, 1));
     for user in &raw {
-        let sent = fake.user_json(user.id().unwrap()).unwrap();
+        let sent = fake.user_json(user.id()).unwrap();
         assert_eq!(user.to_value().unwrap(), sent);
-        assert_eq!(Some(user.created_at().unwrap()), sent["created_at"].as_i64());
+        assert_eq!(Some(user.created_at()), sent["created_at"].as_i64());
     }
     // The same walk as a typed one: the cursor moves by the raw users' ids.
     assert_eq!(fake.list_queries()[1], "limit=3&starting_after=user_000005");
@@ -461,7 +461,7 @@ async fn a_raw_walk_stops_and_resumes_like_a_typed_one() {
     let token = error.resume_token().unwrap().clone();
     let rest = client.get_user_list().paginate().raw().page_size(2).resume(token).collect_all();
     let rest: Vec<String> =
-        rest.await.unwrap().iter().map(|u| u.id().unwrap().to_owned()).collect();
+        rest.await.unwrap().iter().map(|u| u.id().to_owned()).collect();
     assert_eq!(rest, newest_first(3, 1));
 }
 

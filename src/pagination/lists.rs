@@ -7,10 +7,12 @@ use std::num::NonZeroU64;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 
-use super::windows::WindowRequest;
+use super::cursor::Direction;
+use super::undecodable::UndecodableItem;
 use super::{Item, Paginate, Paginator, sealed};
 use crate::builder::{
     GetOAuthAccessToken, GetOAuthAccessTokenParameters, GetUserList, GetUserListParameters,
@@ -34,8 +36,8 @@ pub(super) enum List {
 /// How a walk starts, read from the builder's own parameters.
 #[derive(Debug)]
 pub(super) struct Plan {
-    /// Whether the ordering allows the `starting_after` cursor.
-    pub(super) cursor: bool,
+    /// The `created_at` direction, when the ordering allows the `starting_after` cursor.
+    pub(super) cursor: Option<Direction>,
     /// `starting_after` set on the builder.
     pub(super) starting_after: Option<String>,
     /// `offset` set on the builder.
@@ -52,14 +54,53 @@ pub(super) struct PageRequest {
     pub(super) offset: Option<u64>,
     /// For cursor walks.
     pub(super) starting_after: Option<String>,
+    /// For windows and cursor restarts (user list only).
+    pub(super) range: Option<CreatedRange>,
+}
+
+/// `created_at` bounds a walk adds to the builder's own (the narrower wins), sent as exclusive,
+/// and the `created_at` order the walk needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct CreatedRange {
+    /// `created_at_after`.
+    pub(super) after: Option<i64>,
+    /// `created_at_before`.
+    pub(super) before: Option<i64>,
+    /// `+created_at` or `-created_at`.
+    pub(super) ascending: bool,
 }
 
 /// One page as the list returned it.
 #[derive(Debug)]
 pub(super) struct Fetched<T> {
-    pub(super) items: Vec<T>,
+    pub(super) rows: Vec<Row<T>>,
     /// The total the list reported, if it reports one.
     pub(super) total_count: Option<u64>,
+}
+
+/// One item of a page: decoded, or set apart when it did not decode.
+#[derive(Debug)]
+pub(super) enum Row<T> {
+    Item(T),
+    Undecodable(Box<UndecodableItem>),
+}
+
+impl<T: Item> Row<T> {
+    /// The id the walk follows, if the row has one.
+    pub(super) fn id(&self) -> Option<&str> {
+        match self {
+            Row::Item(item) => item.walk_id(),
+            Row::Undecodable(item) => item.id(),
+        }
+    }
+
+    /// When the row's item was created (users only).
+    pub(super) fn created_at(&self) -> Option<i64> {
+        match self {
+            Row::Item(item) => item.walk_created_at(),
+            Row::Undecodable(item) => item.created_at(),
+        }
+    }
 }
 
 impl Paginate for GetUserList<'_> {
@@ -109,6 +150,8 @@ impl sealed::Item for types::OrganizationMembership {
 
 impl Item for types::OAuthAccessTokenItem {}
 impl sealed::Item for types::OAuthAccessTokenItem {
+    const ID_FIELD: &'static str = "external_account_id";
+
     fn walk_id(&self) -> Option<&str> {
         Some(&self.external_account_id)
     }
@@ -133,10 +176,12 @@ impl List {
                 Ok(Plan {
                     // Clerk accepts `starting_after` only with the created_at ordering (the
                     // default).
-                    cursor: matches!(
-                        order_by.as_deref(),
-                        None | Some("created_at" | "+created_at" | "-created_at")
-                    ),
+                    cursor: match order_by.as_deref() {
+                        // Clerk's default ordering is `-created_at`.
+                        None | Some("-created_at") => Some(Direction::Descending),
+                        Some("created_at" | "+created_at") => Some(Direction::Ascending),
+                        Some(_) => None,
+                    },
                     starting_after: set(&p.starting_after)?,
                     offset: set(&p.offset)?.unwrap_or(0),
                     limit: set(&p.limit)?.map(NonZeroU64::get),
@@ -154,8 +199,9 @@ impl List {
         }
     }
 
-    /// Fetches one page, decoding its items straight into `T`.
-    pub(super) fn fetch<T: DeserializeOwned + Send + 'static>(
+    /// Fetches one page, decoding its items straight into `T`; items that do not decode are set
+    /// apart as [`Row::Undecodable`].
+    pub(super) fn fetch<T: Item>(
         &self,
         client: Client,
         request: PageRequest,
@@ -165,17 +211,20 @@ impl List {
             List::Users(mut p) => {
                 (p.limit, p.offset, p.starting_after) =
                     (limit, Ok(request.offset), Ok(request.starting_after));
-                async move { page(p.with_client(&client).send_as().await?) }.boxed()
+                if let Some(range) = request.range {
+                    narrow(&mut p, range);
+                }
+                async move { rows(p.with_client(&client).send_as().await) }.boxed()
             }
             List::OrganizationMemberships(mut p) => {
                 (p.limit, p.offset) = (limit, Ok(request.offset));
-                async move { page(p.with_client(&client).send_as().await?) }.boxed()
+                async move { rows(p.with_client(&client).send_as().await) }.boxed()
             }
             List::OAuthAccessTokens(mut p) => {
                 // Without `paginated=true` Clerk returns every token at once and ignores
                 // limit/offset.
                 (p.paginated, p.limit, p.offset) = (Ok(Some(true)), limit, Ok(request.offset));
-                async move { page(p.with_client(&client).send_as().await?) }.boxed()
+                async move { rows(p.with_client(&client).send_as().await) }.boxed()
             }
         }
     }
@@ -184,8 +233,9 @@ impl List {
     /// filters for users, the `total_count` of a one-item page for the others.
     pub(super) fn total_count(&self, client: Client) -> BoxFuture<'static, Result<u64>> {
         let List::Users(p) = self else {
-            let first = PageRequest { limit: 1, offset: Some(0), starting_after: None };
-            let page = self.fetch::<IgnoredAny>(client, first);
+            // One item, read as nothing: only the page's `total_count` matters.
+            let first = PageRequest { limit: 1, offset: Some(0), starting_after: None, range: None };
+            let page = self.fetch::<Counted>(client, first);
             return page.map(|page| Ok(page?.total_count.unwrap_or(0))).boxed();
         };
         // The count takes the list's filters, without its paging and ordering. A filter added to
@@ -243,30 +293,10 @@ impl List {
         p.offset = Ok(None);
         p.starting_after = Ok(None);
         async move {
-            let users: Fetched<CreatedAt> = page(p.with_client(&client).send_as().await?)?;
-            Ok(users.items.first().map(|user| user.created_at))
+            let page = p.with_client(&client).send_as::<ListPage<CreatedAt>>().await?.into_inner();
+            Ok(page.items.first().map(|user| user.created_at))
         }
         .boxed()
-    }
-
-    /// One page of a `created_at` window, for the concurrent walk: oldest first, inside the
-    /// window's bounds, after its cursor.
-    pub(super) fn fetch_window<T: DeserializeOwned + Send + 'static>(
-        &self,
-        client: Client,
-        request: WindowRequest,
-    ) -> BoxFuture<'static, Result<Fetched<T>>> {
-        let mut p = match self.users() {
-            Ok(p) => p,
-            Err(error) => return futures::future::ready(Err(error)).boxed(),
-        };
-        p.order_by = Ok(Some("+created_at".to_owned()));
-        p.limit = Ok(NonZeroU64::new(request.limit));
-        p.offset = Ok(None);
-        p.starting_after = Ok(request.starting_after);
-        p.created_at_after = Ok(Some(request.after));
-        p.created_at_before = Ok(Some(request.before));
-        async move { page(p.with_client(&client).send_as().await?) }.boxed()
     }
 
     /// The user list's parameters; only it can be walked by `created_at` windows.
@@ -292,7 +322,7 @@ fn offset_plan(
     limit: &std::result::Result<Option<NonZeroU64>, String>,
 ) -> Result<Plan> {
     Ok(Plan {
-        cursor: false,
+        cursor: None,
         starting_after: None,
         offset: set(offset)?.unwrap_or(0),
         limit: set(limit)?.map(NonZeroU64::get),
@@ -304,10 +334,66 @@ fn count(total: i64) -> u64 {
     u64::try_from(total).unwrap_or(0)
 }
 
-/// The page a response held.
-fn page<T>(response: crate::ResponseValue<ListPage<T>>) -> Result<Fetched<T>> {
-    let ListPage { items, total_count } = response.into_inner();
-    Ok(Fetched { items, total_count: total_count.map(count) })
+/// Narrows a user list request to a `created_at` range, in the range's order.
+fn narrow(p: &mut GetUserListParameters, range: CreatedRange) {
+    let order = if range.ascending { "+created_at" } else { "-created_at" };
+    p.order_by = Ok(Some(order.to_owned()));
+    // The builder's bounds were checked by `plan`; the narrower of the two wins.
+    let own_after = p.created_at_after.clone().ok().flatten();
+    let own_before = p.created_at_before.clone().ok().flatten();
+    p.created_at_after = Ok(combine(own_after, range.after, i64::max));
+    p.created_at_before = Ok(combine(own_before, range.before, i64::min));
+}
+
+/// Both bounds combined with `pick`, or whichever is set.
+fn combine(a: Option<i64>, b: Option<i64>, pick: fn(i64, i64) -> i64) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(pick(a, b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The rows of a page. A page whose items did not all decode is read again item by item, so
+/// one bad item is set apart instead of failing the page; a body that is not a page at all
+/// stays an error.
+fn rows<T: Item>(response: Result<crate::ResponseValue<ListPage<T>>>) -> Result<Fetched<T>> {
+    let error = match response {
+        Ok(response) => {
+            let ListPage { items, total_count } = response.into_inner();
+            let rows = items.into_iter().map(Row::Item).collect();
+            return Ok(Fetched { rows, total_count: total_count.map(count) });
+        }
+        Err(error) => error,
+    };
+    let Error::Decode(decode) = &error else { return Err(error) };
+    let Ok(page) = serde_json::from_slice::<ListPage<Box<RawValue>>>(decode.body()) else {
+        return Err(error);
+    };
+    let rows = page
+        .items
+        .into_iter()
+        .map(|json| match UndecodableItem::decode::<T>(json) {
+            Ok(item) => Row::Item(item),
+            Err(item) => Row::Undecodable(item),
+        })
+        .collect();
+    Ok(Fetched { rows, total_count: page.total_count.map(count) })
+}
+
+/// An item read as nothing, for `total_count`.
+struct Counted;
+
+impl<'de> Deserialize<'de> for Counted {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        IgnoredAny::deserialize(deserializer).map(|_| Counted)
+    }
+}
+
+impl Item for Counted {}
+impl sealed::Item for Counted {
+    fn walk_id(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A list response in either of Clerk's shapes, a bare array (`[...]`) or a page

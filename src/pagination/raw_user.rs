@@ -10,23 +10,25 @@ use crate::types;
 /// walks yield, for exports and syncs that must not lose a field this crate does not know.
 ///
 /// It serializes back to the same JSON, byte for byte, and converts to the typed
-/// [`types::User`] or to a [`serde_json::Value`] when wanted. Keeping the text (serde_json's
+/// [`types::User`] or to a [`serde_json::Value`] when wanted. The one thing it checks is what a
+/// walk needs: a string `id` and an integer `created_at`. A user without them does not decode
+/// (a walk reports it as [`WalkError::Undecodable`](super::WalkError::Undecodable) and goes on). Keeping the text (serde_json's
 /// `RawValue`) instead of a JSON tree makes a page several times cheaper to read.
 #[derive(Debug, Clone)]
 pub struct RawUser {
     json: Box<RawValue>,
-    id: Option<Box<str>>,
-    created_at: Option<i64>,
+    id: Box<str>,
+    created_at: i64,
 }
 
 impl RawUser {
-    /// The user's id (`None` only if Clerk sent no string `id`).
-    pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
+    /// The user's id.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// When the user was created (Unix ms).
-    pub fn created_at(&self) -> Option<i64> {
+    pub fn created_at(&self) -> i64 {
         self.created_at
     }
 
@@ -77,12 +79,12 @@ impl<'de> Deserialize<'de> for RawUser {
         #[derive(Deserialize)]
         struct Head<'a> {
             #[serde(borrow)]
-            id: Option<std::borrow::Cow<'a, str>>,
-            created_at: Option<i64>,
+            id: std::borrow::Cow<'a, str>,
+            created_at: i64,
         }
         let json = Box::<RawValue>::deserialize(deserializer)?;
         let head: Head<'_> = serde_json::from_str(json.get()).map_err(serde::de::Error::custom)?;
-        let id = head.id.map(|id| id.into_owned().into_boxed_str());
+        let id = head.id.into_owned().into_boxed_str();
         Ok(RawUser { id, created_at: head.created_at, json })
     }
 }
@@ -90,10 +92,10 @@ impl<'de> Deserialize<'de> for RawUser {
 impl Item for RawUser {}
 impl sealed::Item for RawUser {
     fn walk_id(&self) -> Option<&str> {
-        self.id()
+        Some(self.id())
     }
 
     fn walk_created_at(&self) -> Option<i64> {
-        self.created_at()
+        Some(self.created_at())
     }
 }

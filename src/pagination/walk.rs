@@ -1,10 +1,13 @@
-//! The sequential walk: one page at a time, by cursor or by offset.
+//! The sequential walk: one page at a time, by cursor (users in a `created_at` order) or by
+//! offset (everything else).
 
 use std::collections::{HashSet, VecDeque};
+use std::marker::PhantomData;
 
 use futures::stream::{self, BoxStream, StreamExt};
 
-use super::lists::{List, PageRequest};
+use super::cursor::{self, Cursor, Direction};
+use super::lists::{Fetched, List, PageRequest, Row};
 use super::{Item, Page, Paginator, Position, ResumeToken, WalkError};
 use crate::{Client, Error, Result};
 
@@ -34,6 +37,8 @@ enum Walk<T> {
     /// Not started: the configuration is checked on the first poll.
     Start(Paginator<T>),
     Running(Running<T>),
+    /// The page before was the last: this error ends the walk.
+    Stopping(WalkError),
 }
 
 struct Running<T> {
@@ -41,14 +46,19 @@ struct Running<T> {
     list: List,
     page_size: u64,
     remaining: Option<u64>,
-    cursor_walk: bool,
-    after: Option<String>,
-    next_offset: u64,
-    recent: VecDeque<Vec<String>>,
     yielded: u64,
-    /// Full pages in a row that brought nothing new (an offset walk).
+    mode: Mode,
+    /// Full pages in a row that brought nothing new.
     stale_pages: usize,
-    item: std::marker::PhantomData<fn() -> T>,
+    item: PhantomData<fn() -> T>,
+}
+
+/// How the walk moves.
+enum Mode {
+    /// After the last user passed, in a `created_at` order.
+    Cursor { cursor: Cursor, way: Direction },
+    /// By offset; the ids of recent pages are skipped when rows shift down.
+    Offset { next: u64, recent: VecDeque<Vec<String>> },
 }
 
 impl<T: Item> Walk<T> {
@@ -61,11 +71,14 @@ impl<T: Item> Walk<T> {
                 Err(error) => return Some((Err(WalkError::before_start(error)), None)),
             },
             Walk::Running(running) => running,
+            Walk::Stopping(error) => return Some((Err(error), None)),
         };
         loop {
             match running.next_page().await {
                 // A page whose every row was a repeat says nothing: go on to the next one.
-                Some((Ok(page), Some(Walk::Running(next)))) if page.items.is_empty() => {
+                Some((Ok(page), Some(Walk::Running(next))))
+                    if page.items.is_empty() && page.undecodable.is_empty() =>
+                {
                     running = next
                 }
                 outcome => return outcome,
@@ -84,56 +97,60 @@ impl<T: Item> Running<T> {
                 "starting_after cannot be combined with a non-zero offset".to_owned(),
             ));
         }
+        let mode = match plan.cursor {
+            // A cursor cannot be combined with an offset (Clerk answers 422).
+            Some(way) if plan.offset == 0 => {
+                Mode::Cursor { cursor: Cursor::at_id(plan.starting_after), way }
+            }
+            _ => Mode::Offset { next: plan.offset, recent: VecDeque::new() },
+        };
         let mut running = Running {
             client: paginator.client,
             list: paginator.list,
             page_size,
             remaining: paginator.max_items,
-            // A cursor cannot be combined with an offset (Clerk answers 422).
-            cursor_walk: plan.cursor && plan.offset == 0,
-            after: plan.starting_after,
-            next_offset: plan.offset,
-            recent: VecDeque::new(),
             yielded: 0,
+            mode,
             stale_pages: 0,
-            item: std::marker::PhantomData,
+            item: PhantomData,
         };
         if let Some(token) = paginator.resume {
-            running.restore(token)?;
+            running.restore(token, plan.cursor)?;
         }
         Ok(running)
     }
 
-    fn restore(&mut self, token: ResumeToken) -> Result<()> {
+    fn restore(&mut self, token: ResumeToken, way: Option<Direction>) -> Result<()> {
         self.remaining = self.remaining.map(|max| max.saturating_sub(token.yielded));
         self.yielded = token.yielded;
-        match token.position {
-            Position::Cursor { after } => {
-                self.cursor_walk = true;
-                self.after = after;
+        self.mode = match (token.position, way) {
+            (Position::Cursor(cursor), Some(way)) => Mode::Cursor { cursor, way },
+            (Position::Cursor(_), None) => {
+                return Err(Error::InvalidRequest(
+                    "this resume token comes from a walk in created_at order; resume it with the \
+                     same ordering"
+                        .to_owned(),
+                ));
             }
-            Position::Offset { next, recent } => {
-                self.cursor_walk = false;
-                self.next_offset = next;
-                self.recent = recent.into();
+            (Position::Offset { next, recent }, _) => {
+                Mode::Offset { next, recent: recent.into() }
             }
-            Position::Windows { .. } => {
+            (Position::Windows { .. }, _) => {
                 return Err(Error::InvalidRequest(
                     "this resume token comes from a concurrent walk; resume it with concurrency"
                         .to_owned(),
                 ));
             }
-        }
+        };
         Ok(())
     }
 
     fn token(&self) -> Box<ResumeToken> {
-        let position = match self.cursor_walk {
-            true => Position::Cursor { after: self.after.clone() },
-            false => Position::Offset {
-                next: self.next_offset,
-                recent: self.recent.iter().cloned().collect(),
-            },
+        let position = match &self.mode {
+            Mode::Cursor { cursor, .. } => Position::Cursor(cursor.clone()),
+            Mode::Offset { next, recent } => {
+                Position::Offset { next: *next, recent: recent.iter().cloned().collect() }
+            }
         };
         Box::new(ResumeToken { position, yielded: self.yielded })
     }
@@ -146,35 +163,63 @@ impl<T: Item> Running<T> {
     /// Fetches and filters one page, and decides whether the walk goes on.
     async fn next_page(mut self) -> Step<T> {
         let limit = self.next_limit()?;
-        let fetched = match self.list.fetch::<T>(self.client.clone(), self.request(limit)).await {
+        let fetched = match self.fetch(limit).await {
             Ok(fetched) => fetched,
             Err(error) => {
                 return self.stop(|resume| WalkError::Request { error, resume: Some(resume) });
             }
         };
-        let received = fetched.items.len() as u64;
+        let received = fetched.rows.len() as u64;
         if received == 0 {
             return None;
         }
-        if self.next_offset.checked_add(received).is_none()
-            || self.yielded.checked_add(received).is_none()
+        let offset = match &self.mode {
+            Mode::Offset { next, .. } => *next,
+            Mode::Cursor { .. } => 0,
+        };
+        if offset.checked_add(received).is_none() || self.yielded.checked_add(received).is_none()
         {
-            let error = position_overflow(self.next_offset, self.yielded);
+            let error = position_overflow(offset, self.yielded);
             return self.stop(|resume| WalkError::Request { error, resume: Some(resume) });
         }
-        let Some(items) = self.move_past(fetched.items, limit) else {
+        let keep = self.remaining.map_or(usize::MAX, |r| usize::try_from(r).unwrap_or(usize::MAX));
+        let full = received >= limit;
+        let total_count = fetched.total_count;
+        let moved = match &mut self.mode {
+            Mode::Cursor { cursor, way } => take_after_cursor(cursor, *way, fetched, keep),
+            Mode::Offset { next, recent } => take_at_offset(next, recent, fetched, keep),
+        };
+        let new = moved.new;
+        self.stale_pages = if new.is_empty() && full { self.stale_pages + 1 } else { 0 };
+        // Only a full page leads to another request: a short one ends the walk anyway.
+        if full && (moved.stuck || self.stale_pages > self.stale_pages_allowed(limit)) {
             return self.stop(|resume| WalkError::PageRepeated { resume });
+        }
+        self.yielded += new.len() as u64;
+        self.remaining = self.remaining.map(|r| r.saturating_sub(new.len() as u64));
+        let past_total = match &self.mode {
+            Mode::Offset { next, .. } => total_count.is_some_and(|total| *next >= total),
+            Mode::Cursor { .. } => false,
         };
-        let items = self.count_out(items);
-        let short = received < limit;
-        let past_total =
-            !self.cursor_walk && fetched.total_count.is_some_and(|total| self.next_offset >= total);
-        let page = Page { items, total_count: fetched.total_count, resume: *self.token() };
-        let next = match short || past_total || self.remaining == Some(0) {
-            true => None,
-            false => Some(Walk::Running(self)),
-        };
-        Some((Ok(page), next))
+        let page = page(new, total_count, *self.token());
+        if !full || past_total || self.remaining == Some(0) {
+            return Some((Ok(page), None));
+        }
+        if moved.unplaceable {
+            let resume = self.token();
+            return Some((Ok(page), Some(Walk::Stopping(WalkError::Unplaceable { resume }))));
+        }
+        Some((Ok(page), Some(Walk::Running(self))))
+    }
+
+    /// How many full pages in a row may bring nothing new before the walk calls it a repeat.
+    fn stale_pages_allowed(&self, limit: u64) -> usize {
+        match &self.mode {
+            Mode::Cursor { cursor, .. } => cursor.stale_pages_allowed(limit),
+            // A burst of insertions can push a whole page of rows already seen into the next
+            // one; a server repeating itself does it again and again.
+            Mode::Offset { .. } => REMEMBERED_PAGES - 1,
+        }
     }
 
     /// How many items to ask for next; `None` when `max_items` is reached.
@@ -186,60 +231,87 @@ impl<T: Item> Running<T> {
         }
     }
 
-    /// The request for the next page: after the cursor, or at the offset.
-    fn request(&self, limit: u64) -> PageRequest {
-        match self.cursor_walk {
-            true => PageRequest { limit, offset: None, starting_after: self.after.clone() },
-            false => PageRequest { limit, offset: Some(self.next_offset), starting_after: None },
-        }
-    }
-
-    /// Moves the walk past a non-empty page asked for with `limit`, and returns its items that
-    /// are new; `None` when the server is repeating itself.
-    fn move_past(&mut self, page: Vec<T>, limit: u64) -> Option<Vec<T>> {
-        let received = page.len() as u64;
-        let ids: Vec<String> =
-            page.iter().filter_map(|item| item.walk_id().map(str::to_owned)).collect();
-        let recent: HashSet<&str> = self.recent.iter().flatten().map(String::as_str).collect();
-        let items = if self.cursor_walk {
-            // After a cursor nothing of the previous pages can come back: if it does, or the
-            // last id is the cursor itself, the cursor did not move.
-            if ids.iter().any(|id| recent.contains(id.as_str()))
-                || ids.last() == self.after.as_ref()
-            {
-                return None;
+    /// The next page: after the cursor (starting again from its time if its user is gone), or
+    /// at the offset.
+    async fn fetch(&self, limit: u64) -> Result<Fetched<T>> {
+        match &self.mode {
+            Mode::Cursor { cursor, way } => {
+                cursor::fetch_after(&self.list, &self.client, limit, cursor, *way, None).await
             }
-            page
-        } else {
-            let fresh: Vec<T> = page
-                .into_iter()
-                .filter(|item| item.walk_id().is_none_or(|id| !recent.contains(id)))
-                .collect();
-            // A burst of insertions can push a whole page of rows already seen into the next
-            // one; a server repeating itself does it again and again.
-            self.stale_pages =
-                if fresh.is_empty() && received >= limit { self.stale_pages + 1 } else { 0 };
-            if self.stale_pages >= REMEMBERED_PAGES {
-                return None;
+            Mode::Offset { next, .. } => {
+                let request =
+                    PageRequest { limit, offset: Some(*next), starting_after: None, range: None };
+                self.list.fetch(self.client.clone(), request).await
             }
-            fresh
-        };
-        self.after = ids.last().cloned().or(self.after.take());
-        self.next_offset += received;
-        self.recent.push_back(ids);
-        if self.recent.len() > REMEMBERED_PAGES {
-            self.recent.pop_front();
         }
-        Some(items)
     }
+}
 
-    /// Keeps what `max_items` still allows of a page, and counts it as yielded.
-    fn count_out(&mut self, mut items: Vec<T>) -> Vec<T> {
-        if let Some(remaining) = self.remaining {
-            items.truncate(usize::try_from(remaining).unwrap_or(usize::MAX));
+/// What a page did to the walk.
+struct Moved<T> {
+    /// The rows to yield.
+    new: Vec<Row<T>>,
+    /// The position did not move: the server answered the same page again.
+    stuck: bool,
+    /// The last row the cursor had to follow had no id.
+    unplaceable: bool,
+}
+
+/// Takes the new rows of a cursor page and moves the cursor past them.
+fn take_after_cursor<T: Item>(
+    cursor: &mut Cursor,
+    way: Direction,
+    fetched: Fetched<T>,
+    keep: usize,
+) -> Moved<T> {
+    let before = cursor.id.clone();
+    let taken = cursor::take_new(cursor, fetched.rows, way, keep);
+    // Nothing new and the cursor where it was: the page after the cursor ended at the cursor.
+    let stuck = taken.new.is_empty() && cursor.id == before;
+    Moved { new: taken.new, stuck, unplaceable: taken.unplaceable }
+}
+
+/// Takes the rows of an offset page not yielded in the recent pages, and moves the offset past
+/// what was kept.
+fn take_at_offset<T: Item>(
+    next: &mut u64,
+    recent: &mut VecDeque<Vec<String>>,
+    fetched: Fetched<T>,
+    keep: usize,
+) -> Moved<T> {
+    let seen: HashSet<String> = recent.iter().flatten().cloned().collect();
+    let mut ids = Vec::new();
+    let mut new = Vec::new();
+    let mut consumed = 0u64;
+    for row in fetched.rows {
+        if new.len() == keep {
+            break;
         }
-        self.yielded += items.len() as u64;
-        self.remaining = self.remaining.map(|r| r.saturating_sub(items.len() as u64));
-        items
+        consumed += 1;
+        let id = row.id().map(str::to_owned);
+        let repeat = id.as_ref().is_some_and(|id| seen.contains(id));
+        ids.extend(id);
+        if !repeat {
+            new.push(row);
+        }
     }
+    *next += consumed;
+    recent.push_back(ids);
+    if recent.len() > REMEMBERED_PAGES {
+        recent.pop_front();
+    }
+    Moved { new, stuck: false, unplaceable: false }
+}
+
+/// A page to yield: the decoded items, and those that did not decode set apart.
+pub(super) fn page<T>(rows: Vec<Row<T>>, total_count: Option<u64>, resume: ResumeToken) -> Page<T> {
+    let mut items = Vec::with_capacity(rows.len());
+    let mut undecodable = Vec::new();
+    for row in rows {
+        match row {
+            Row::Item(item) => items.push(item),
+            Row::Undecodable(item) => undecodable.push(*item),
+        }
+    }
+    Page { items, undecodable, total_count, resume }
 }

@@ -20,7 +20,9 @@ use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use super::lists::{Fetched, List};
+use super::cursor::{self, Cursor, Direction};
+use super::lists::{CreatedRange, Fetched, List, Row};
+use super::walk::page;
 use super::{Item, Page, Paginator, Position, ResumeToken, WalkError};
 use crate::{Client, Error, Result};
 
@@ -31,19 +33,12 @@ pub(crate) struct Window {
     after: i64,
     /// Users created strictly before this (Unix ms).
     before: i64,
-    /// The last user yielded from this window, and when it was created.
-    cursor: Option<(String, i64)>,
-}
-
-/// One window request.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct WindowRequest {
-    pub(super) limit: u64,
-    /// `created_at_after` (exclusive).
-    pub(super) after: i64,
-    /// `created_at_before` (exclusive).
-    pub(super) before: i64,
-    pub(super) starting_after: Option<String>,
+    /// The last user passed in this window.
+    #[serde(default)]
+    cursor: Cursor,
+    /// Full pages in a row that brought nothing new.
+    #[serde(default)]
+    stale_pages: usize,
 }
 
 /// The most windows a walk starts with.
@@ -70,7 +65,7 @@ impl<T: Item> WindowWalk<T> {
     async fn step(
         state: Option<Self>,
     ) -> Option<(std::result::Result<Page<T>, WalkError>, Option<Self>)> {
-        let windows = match state? {
+        let mut windows = match state? {
             WindowWalk::Start(paginator) => match Windows::start(paginator).await {
                 Ok(Some(windows)) => windows,
                 Ok(None) => return None,
@@ -79,8 +74,15 @@ impl<T: Item> WindowWalk<T> {
             },
             WindowWalk::Running(windows) => windows,
         };
-        let (page, next) = windows.next_page().await?;
-        Some((page, next.map(WindowWalk::Running)))
+        loop {
+            match windows.next_page().await? {
+                // A page with nothing to yield (all of it outside the window, or seen): go on.
+                (Ok(page), Some(next)) if page.items.is_empty() && page.undecodable.is_empty() => {
+                    windows = next
+                }
+                (outcome, next) => return Some((outcome, next.map(WindowWalk::Running))),
+            }
+        }
     }
 }
 
@@ -96,6 +98,8 @@ struct Windows<T> {
     /// The windows of the requests in flight, as they were when sent.
     flying: Vec<Window>,
     in_flight: InFlight<T>,
+    /// An error to end the walk with after the page being yielded.
+    stopping: Option<WalkError>,
 }
 
 impl<T: Item> Windows<T> {
@@ -103,7 +107,7 @@ impl<T: Item> Windows<T> {
     /// matching users and cutting the range between them.
     async fn start(paginator: Paginator<T>) -> Result<Option<Self>> {
         let plan = paginator.list.plan()?;
-        if !plan.cursor || plan.offset != 0 || plan.starting_after.is_some() {
+        if plan.cursor.is_none() || plan.offset != 0 || plan.starting_after.is_some() {
             return Err(Error::InvalidRequest(
                 "a concurrent walk needs the created_at ordering, and no offset or starting_after"
                     .to_owned(),
@@ -121,6 +125,7 @@ impl<T: Item> Windows<T> {
             queue: VecDeque::new(),
             flying: Vec::new(),
             in_flight: FuturesUnordered::new(),
+            stopping: None,
         };
         match paginator.resume {
             Some(ResumeToken { position: Position::Windows { windows: saved }, yielded }) => {
@@ -160,22 +165,33 @@ impl<T: Item> Windows<T> {
         while self.in_flight.len() < self.concurrency {
             let Some(window) = self.queue.pop_front() else { break };
             let limit = self.remaining.map_or(self.page_size, |r| r.min(self.page_size));
-            let request = WindowRequest {
-                limit,
-                after: window.after,
-                before: window.before,
-                starting_after: window.cursor.as_ref().map(|(id, _)| id.clone()),
-            };
-            let fetch = self.list.fetch_window(self.client.clone(), request);
+            let (list, client) = (self.list.clone(), self.client.clone());
             self.flying.push(window.clone());
-            self.in_flight.push(Box::pin(async move { (window, limit, fetch.await) }));
+            self.in_flight.push(Box::pin(async move {
+                let range =
+                    CreatedRange { after: Some(window.after), before: Some(window.before), ascending: true };
+                let fetched = cursor::fetch_after(
+                    &list,
+                    &client,
+                    limit,
+                    &window.cursor,
+                    Direction::Ascending,
+                    Some(range),
+                )
+                .await;
+                (window, limit, fetched)
+            }));
         }
     }
 
-    /// The next page of whichever window answers first; `None` when every window is done.
+    /// The next page of whichever window answers first, and the walk's state after it; `None`
+    /// when every window is done.
     async fn next_page(mut self) -> Step<T> {
         if self.remaining == Some(0) {
             return None;
+        }
+        if let Some(error) = self.stopping.take() {
+            return Some((Err(error), None));
         }
         self.fill();
         let (window, limit, result) = self.in_flight.next().await?;
@@ -187,7 +203,7 @@ impl<T: Item> Windows<T> {
                 return Some((Err(WalkError::Request { error, resume }), None));
             }
         };
-        if self.yielded.checked_add(fetched.items.len() as u64).is_none() {
+        if self.yielded.checked_add(fetched.rows.len() as u64).is_none() {
             // The window is still in `flying`: resuming (with a sane token) starts it over.
             let error = super::walk::position_overflow(0, self.yielded);
             let resume = Some(self.token());
@@ -196,54 +212,63 @@ impl<T: Item> Windows<T> {
         if let Some(at) = self.flying.iter().position(|w| *w == window) {
             self.flying.swap_remove(at);
         }
-        let received = fetched.items.len();
-        let full = received as u64 >= limit;
-        let mut items = fetched.items;
-        if let Some(remaining) = self.remaining {
-            items.truncate(usize::try_from(remaining).unwrap_or(usize::MAX));
-        }
+        let full = fetched.rows.len() as u64 >= limit;
+        let (rows, reached_end) = inside(&window, fetched.rows);
+        let mut window = window;
+        let before = window.cursor.id.clone();
+        let keep = self.remaining.map_or(usize::MAX, |r| usize::try_from(r).unwrap_or(usize::MAX));
+        let taken = cursor::take_new(&mut window.cursor, rows, Direction::Ascending, keep);
         // Cut short by `max_items` (other windows' pages came first): the rest of this page, and
         // of the window, is still to come on resume.
-        let cut = items.len() < received;
-        // Where the window continues: after the last item yielded, if there may be more.
-        if full || cut {
-            let last = match items.last() {
-                Some(item) => match (item.walk_id(), item.walk_created_at()) {
-                    (Some(id), Some(at)) => Some((id.to_owned(), at)),
-                    _ => {
-                        self.flying.push(window);
-                        let resume = self.token();
-                        return Some((Err(WalkError::Unplaceable { resume }), None));
-                    }
-                },
-                None => window.cursor.clone(),
-            };
+        if taken.cut || (full && !reached_end) {
+            window.stale_pages = if taken.new.is_empty() { window.stale_pages + 1 } else { 0 };
             // NB: a server that ignores the cursor would hand back the same page forever: the
-            // window's position must move past its cursor, or the walk stops.
-            if let (Some((id, at)), Some((old_id, old_at))) = (&last, &window.cursor)
-                && !cut
-                && ((at, id) <= (old_at, old_id)
-                    || items.iter().any(|i| i.walk_id() == Some(old_id.as_str())))
-            {
+            // window's cursor must move, or bring something new, or the walk stops.
+            let stuck = taken.new.is_empty() && window.cursor.id == before;
+            if stuck || window.stale_pages > window.cursor.stale_pages_allowed(limit) {
                 self.flying.push(window);
                 let resume = self.token();
                 return Some((Err(WalkError::PageRepeated { resume }), None));
             }
-            let continued = Window { cursor: last, ..window };
-            // Nothing else waiting: cut what is left of this window, so an idle worker can help.
-            if !cut && self.queue.is_empty() && self.in_flight.len() + 1 < self.concurrency {
-                self.queue.extend(split_rest(continued));
+            if taken.unplaceable {
+                self.flying.push(window);
+                self.stopping = Some(WalkError::Unplaceable { resume: self.token() });
+            } else if !taken.cut && self.queue.is_empty() && self.in_flight.len() + 1 < self.concurrency
+            {
+                // Nothing else waiting: cut what is left of this window, so an idle worker can
+                // help.
+                self.queue.extend(split_rest(window));
             } else {
-                self.queue.push_back(continued);
+                self.queue.push_back(window);
             }
         }
-        self.remaining = self.remaining.map(|r| r - items.len() as u64);
-        self.yielded += items.len() as u64;
-        let page = Page { items, total_count: None, resume: *self.token() };
-        let done =
-            self.remaining == Some(0) || (self.queue.is_empty() && self.in_flight.is_empty());
+        let new = taken.new;
+        self.remaining = self.remaining.map(|r| r - new.len() as u64);
+        self.yielded += new.len() as u64;
+        let page = page(new, None, *self.token());
+        let done = self.stopping.is_none()
+            && (self.remaining == Some(0) || (self.queue.is_empty() && self.in_flight.is_empty()));
         Some((Ok(page), if done { None } else { Some(self) }))
     }
+}
+
+/// The rows of a page inside the window's bounds, and whether the page reached past its end.
+/// Clerk's bounds may include their boundary millisecond; the window's never do, so the
+/// millisecond on a boundary between two windows belongs to one of them only.
+fn inside<T: Item>(window: &Window, rows: Vec<Row<T>>) -> (Vec<Row<T>>, bool) {
+    let mut reached_end = false;
+    let rows = rows
+        .into_iter()
+        .filter(|row| match row.created_at() {
+            Some(at) if at >= window.before => {
+                reached_end = true;
+                false
+            }
+            Some(at) => at > window.after,
+            None => true,
+        })
+        .collect();
+    (rows, reached_end)
 }
 
 /// `parts` windows covering `(after, before)` evenly (fewer when the range is narrow). The
@@ -260,7 +285,7 @@ fn split(after: i64, before: i64, parts: usize) -> impl Iterator<Item = Window> 
         let end = narrow(if i + 1 == parts { before } else { after + (i + 1) * step + 1 });
         // Windows are exclusive at both ends: the next one starts one millisecond before this
         // one's `before`, so that millisecond belongs to exactly one of them.
-        Window { after: start, before: end, cursor: None }
+        Window { after: start, before: end, cursor: Cursor::default(), stale_pages: 0 }
     })
 }
 
@@ -272,8 +297,8 @@ fn widen(oldest: i64, newest: i64) -> (i64, i64) {
 /// Cuts what is left of a window after its cursor in two: the window keeps its cursor and the
 /// lower half, a new window takes the upper half.
 fn split_rest(window: Window) -> Vec<Window> {
-    let Some((_, at)) = &window.cursor else { return vec![window] };
-    let (at, before) = (i128::from(*at), i128::from(window.before));
+    let Some(at) = window.cursor.at else { return vec![window] };
+    let (at, before) = (i128::from(at), i128::from(window.before));
     let mid = at + (before - at) / 2;
     if mid <= at + 1 || mid >= before {
         return vec![window];
@@ -282,13 +307,21 @@ fn split_rest(window: Window) -> Vec<Window> {
     let (Ok(mid), Ok(below)) = (i64::try_from(mid), i64::try_from(mid - 1)) else {
         return vec![window];
     };
-    let upper = Window { after: below, before: window.before, cursor: None };
+    let upper =
+        Window { after: below, before: window.before, cursor: Cursor::default(), stale_pages: 0 };
     vec![Window { before: mid, ..window }, upper]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A cursor at a user created at `at`.
+    fn at(id: &str, at: i64) -> Cursor {
+        let mut cursor = Cursor::default();
+        cursor.pass(id, Some(at));
+        cursor
+    }
 
     /// Every millisecond in `(after, before)` belongs to exactly one of the windows.
     fn assert_partition(after: i64, before: i64, windows: &[Window]) {
@@ -318,20 +351,21 @@ mod tests {
         let far = Window {
             after: i64::MIN,
             before: i64::MAX,
-            cursor: Some(("u".to_owned(), i64::MIN + 1)),
+            cursor: at("u", i64::MIN + 1),
+            stale_pages: 0,
         };
         assert_eq!(split_rest(far).len(), 2);
     }
 
     #[test]
     fn splitting_the_rest_of_a_window_keeps_its_cursor_and_partitions_the_rest() {
-        let window = Window { after: 0, before: 100, cursor: Some(("user_1".to_owned(), 20)) };
+        let window = Window { after: 0, before: 100, cursor: at("user_1", 20), stale_pages: 0 };
         let halves = split_rest(window.clone());
         assert_eq!(halves.len(), 2);
         assert_eq!(halves[0].cursor, window.cursor);
         assert_partition(20, 100, &halves);
         // A window too narrow to cut stays whole.
-        let narrow = Window { after: 0, before: 22, cursor: Some(("user_1".to_owned(), 20)) };
+        let narrow = Window { after: 0, before: 22, cursor: at("user_1", 20), stale_pages: 0 };
         assert_eq!(split_rest(narrow.clone()), [narrow]);
     }
 }
