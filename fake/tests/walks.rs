@@ -460,8 +460,7 @@ async fn a_raw_walk_stops_and_resumes_like_a_typed_one() {
     let Err(error) = &results[2] else { panic!("{:?}", results[2]) };
     let token = error.resume_token().unwrap().clone();
     let rest = client.get_user_list().paginate().raw().page_size(2).resume(token).collect_all();
-    let rest: Vec<String> =
-        rest.await.unwrap().iter().map(|u| u.id().to_owned()).collect();
+    let rest: Vec<String> = rest.await.unwrap().iter().map(|u| u.id().to_owned()).collect();
     assert_eq!(rest, newest_first(3, 1));
 }
 

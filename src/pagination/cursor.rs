@@ -110,8 +110,11 @@ pub(super) async fn fetch_after<T: Item>(
     };
     tracing::debug!("the walk's cursor was refused or led nowhere; starting again from its time");
     let range = Some(restart_range(at, way, range));
-    list.fetch::<T>(client.clone(), PageRequest { limit, offset: None, starting_after: None, range })
-        .await
+    list.fetch::<T>(
+        client.clone(),
+        PageRequest { limit, offset: None, starting_after: None, range },
+    )
+    .await
 }
 
 /// Whether Clerk's answer to a page request can mean "no user has the `starting_after` id".
@@ -165,7 +168,8 @@ pub(super) fn take_new<T: Item>(
             break;
         }
         let (id, created_at) = (row.id(), row.created_at());
-        let behind = matches!((cursor.at, created_at), (Some(at), Some(t)) if way.place(t, at).is_lt());
+        let behind =
+            matches!((cursor.at, created_at), (Some(at), Some(t)) if way.place(t, at).is_lt());
         if behind {
             // Before the cursor's millisecond (a restart under inclusive bounds): long done.
             continue;

@@ -234,7 +234,8 @@ impl List {
     pub(super) fn total_count(&self, client: Client) -> BoxFuture<'static, Result<u64>> {
         let List::Users(p) = self else {
             // One item, read as nothing: only the page's `total_count` matters.
-            let first = PageRequest { limit: 1, offset: Some(0), starting_after: None, range: None };
+            let first =
+                PageRequest { limit: 1, offset: Some(0), starting_after: None, range: None };
             let page = self.fetch::<Counted>(client, first);
             return page.map(|page| Ok(page?.total_count.unwrap_or(0))).boxed();
         };

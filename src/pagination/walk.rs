@@ -132,9 +132,7 @@ impl<T: Item> Running<T> {
                         .to_owned(),
                 ));
             }
-            (Position::Offset { next, recent }, _) => {
-                Mode::Offset { next, recent: recent.into() }
-            }
+            (Position::Offset { next, recent }, _) => Mode::Offset { next, recent: recent.into() },
             (Position::Windows { .. }, _) => {
                 return Err(Error::InvalidRequest(
                     "this resume token comes from a concurrent walk; resume it with concurrency"
@@ -177,8 +175,7 @@ impl<T: Item> Running<T> {
             Mode::Offset { next, .. } => *next,
             Mode::Cursor { .. } => 0,
         };
-        if offset.checked_add(received).is_none() || self.yielded.checked_add(received).is_none()
-        {
+        if offset.checked_add(received).is_none() || self.yielded.checked_add(received).is_none() {
             let error = position_overflow(offset, self.yielded);
             return self.stop(|resume| WalkError::Request { error, resume: Some(resume) });
         }

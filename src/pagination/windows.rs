@@ -168,8 +168,11 @@ impl<T: Item> Windows<T> {
             let (list, client) = (self.list.clone(), self.client.clone());
             self.flying.push(window.clone());
             self.in_flight.push(Box::pin(async move {
-                let range =
-                    CreatedRange { after: Some(window.after), before: Some(window.before), ascending: true };
+                let range = CreatedRange {
+                    after: Some(window.after),
+                    before: Some(window.before),
+                    ascending: true,
+                };
                 let fetched = cursor::fetch_after(
                     &list,
                     &client,
@@ -233,7 +236,9 @@ impl<T: Item> Windows<T> {
             if taken.unplaceable {
                 self.flying.push(window);
                 self.stopping = Some(WalkError::Unplaceable { resume: self.token() });
-            } else if !taken.cut && self.queue.is_empty() && self.in_flight.len() + 1 < self.concurrency
+            } else if !taken.cut
+                && self.queue.is_empty()
+                && self.in_flight.len() + 1 < self.concurrency
             {
                 // Nothing else waiting: cut what is left of this window, so an idle worker can
                 // help.
