@@ -35,12 +35,36 @@
 //! avoid. Neither walk can follow a user whose `created_at` is changed while it runs
 //! (`update_user` accepts one): such a user may be skipped or yielded twice.
 //!
+//! # When the cursor's user is deleted
+//!
+//! A cleanup job that deletes users as it walks deletes the cursor. Clerk then cannot place
+//! `starting_after`: it refuses it (400, 404, 410 or 422), or may answer an empty page (its docs do
+//! not say). Either way the walk asks again from the cursor's millisecond, with `created_at_after`
+//! (oldest first) or `created_at_before` (newest first) instead of the cursor, and skips what it
+//! has passed: everything before that millisecond, and the ids it has seen in it, which the
+//! [`ResumeToken`] carries too. So every user is yielded exactly once however many users share a
+//! millisecond, in whatever order Clerk lists them, and whether its time bounds include their
+//! boundary or not; a resume token whose cursor user is gone resumes the same way. The cost is one
+//! more request per vanished cursor, and one at the end of a walk whose last page was full.
+//!
+//! # Items that do not decode
+//!
+//! A page is decoded whole; if an item in it does not decode (a field of an unexpected type, a
+//! shape this crate does not know), the page is read again item by item, and that item is set
+//! apart as an [`UndecodableItem`] with its id and JSON: in [`Page::undecodable`], and as a
+//! [`WalkError::Undecodable`] in the [`items`](Paginator::items) stream, which goes on after it.
+//! The walk moves past it like any other item. A [`RawUser`] needs only a string `id` and an
+//! integer `created_at`; a user without them is such an item too. A body that is not a page at
+//! all still fails the walk.
+//!
 //! # Termination
 //!
 //! The walk ends after a page shorter than requested, an empty page, when `offset` reaches the
 //! `total_count` a page reported, or at [`max_items`](Paginator::max_items). NB: a server that
-//! answers the same page again (the cursor would not advance, or two full pages in a row bring
-//! nothing new) ends the walk with [`WalkError::PageRepeated`] instead of looping forever.
+//! answers a page the walk has passed (the cursor would not advance, users come back from behind
+//! it, or two full pages in a row bring nothing new) ends the walk with
+//! [`WalkError::PageRepeated`] instead of looping forever; a full page that ends with an item
+//! without an id, which no cursor can follow, ends it with [`WalkError::Unplaceable`].
 //!
 //! # Errors
 //!
@@ -49,7 +73,8 @@
 //! [`Paginator::resume`] on a new paginator with the same filters continues after the last item
 //! yielded, without repeats. Settings refused before any request (a page size out of range), and
 //! a concurrent walk that fails while finding the range to walk, come without a token: nothing
-//! was yielded, so the walk simply starts again.
+//! was yielded, so the walk simply starts again. [`WalkError::Undecodable`] is the one error that
+//! does not end the stream ([`WalkError::is_item_level`]).
 //!
 //! Streams own a clone of the client, so they are `Send + 'static` and can be moved into tasks.
 
@@ -189,14 +214,15 @@ pub enum WalkError {
         /// Where to continue.
         resume: Option<Box<ResumeToken>>,
     },
-    /// The server answered the same page again (the cursor or offset did not advance), so the
-    /// walk stopped instead of looping forever.
+    /// The server answered a page the walk had already passed (the cursor or offset did not
+    /// advance, or users came back from behind the cursor), so the walk stopped instead of
+    /// looping forever or guessing. What was new in the page was yielded first.
     PageRepeated {
         /// Where to continue.
         resume: Box<ResumeToken>,
     },
-    /// A full page ended with an item without a string id (or, in a concurrent walk, an integer
-    /// `created_at`): no cursor can follow it, so the walk stopped.
+    /// A full page ended with an item without a string id: no cursor can follow it, so the walk
+    /// stopped after yielding the page.
     Unplaceable {
         /// Where to continue.
         resume: Box<ResumeToken>,
@@ -258,6 +284,9 @@ impl WalkError {
 
 impl fmt::Display for WalkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let WalkError::Undecodable { item, .. } = self {
+            return write!(f, "listing went on past an item: {item}");
+        }
         match self.resume_token() {
             Some(token) => write!(f, "listing stopped after {} items: ", token.items_yielded())?,
             None => f.write_str("listing did not start: ")?,
@@ -265,12 +294,12 @@ impl fmt::Display for WalkError {
         match self {
             WalkError::Request { error, .. } => error.fmt(f),
             WalkError::PageRepeated { .. } => {
-                f.write_str("the server answered the same page again")
+                f.write_str("the server answered a page the walk had already passed")
             }
             WalkError::Unplaceable { .. } => f.write_str(
-                "a full page ended with an item without a string id or an integer created_at",
+                "a full page ended with an item without an id, which no cursor can follow",
             ),
-            WalkError::Undecodable { item, .. } => item.fmt(f),
+            WalkError::Undecodable { .. } => Ok(()),
         }
     }
 }

@@ -110,11 +110,9 @@ pub(super) async fn fetch_after<T: Item>(
     };
     tracing::debug!("the walk's cursor was refused or led nowhere; starting again from its time");
     let range = Some(restart_range(at, way, range));
-    list.fetch::<T>(
-        client.clone(),
-        PageRequest { limit, offset: None, starting_after: None, range },
-    )
-    .await
+    let request = PageRequest { limit, offset: None, starting_after: None, range };
+    let page = list.fetch::<T>(client.clone(), request).await?;
+    Ok(Fetched { restarted: true, ..page })
 }
 
 /// Whether Clerk's answer to a page request can mean "no user has the `starting_after` id".
@@ -150,6 +148,9 @@ pub(super) struct Taken<T> {
     pub(super) unplaceable: bool,
     /// `keep` stopped it before the end of the page.
     pub(super) cut: bool,
+    /// A page that is not a restart held a user behind the cursor: Clerk is not walking the
+    /// order the walk expects (or repeats an earlier page).
+    pub(super) out_of_order: bool,
 }
 
 /// Keeps the rows of a page the walk has not passed, at most `keep` of them (`max_items`), and
@@ -157,12 +158,12 @@ pub(super) struct Taken<T> {
 /// up what was not kept.
 pub(super) fn take_new<T: Item>(
     cursor: &mut Cursor,
-    rows: Vec<Row<T>>,
+    page: Fetched<T>,
     way: Direction,
     keep: usize,
 ) -> Taken<T> {
-    let mut taken = Taken { new: Vec::new(), unplaceable: false, cut: false };
-    for row in rows {
+    let mut taken = Taken { new: Vec::new(), unplaceable: false, cut: false, out_of_order: false };
+    for row in page.rows {
         if taken.new.len() == keep {
             taken.cut = true;
             break;
@@ -171,7 +172,9 @@ pub(super) fn take_new<T: Item>(
         let behind =
             matches!((cursor.at, created_at), (Some(at), Some(t)) if way.place(t, at).is_lt());
         if behind {
-            // Before the cursor's millisecond (a restart under inclusive bounds): long done.
+            // Before the cursor's millisecond: long done. A restart under inclusive bounds
+            // starts there; any other page should not.
+            taken.out_of_order |= !page.restarted;
             continue;
         }
         let passed = cursor.passed(id, created_at, way);

@@ -76,6 +76,9 @@ pub(super) struct Fetched<T> {
     pub(super) rows: Vec<Row<T>>,
     /// The total the list reported, if it reports one.
     pub(super) total_count: Option<u64>,
+    /// The page restarts a cursor walk from its millisecond: it may hand back users the walk
+    /// has passed.
+    pub(super) restarted: bool,
 }
 
 /// One item of a page: decoded, or set apart when it did not decode.
@@ -362,7 +365,7 @@ fn rows<T: Item>(response: Result<crate::ResponseValue<ListPage<T>>>) -> Result<
         Ok(response) => {
             let ListPage { items, total_count } = response.into_inner();
             let rows = items.into_iter().map(Row::Item).collect();
-            return Ok(Fetched { rows, total_count: total_count.map(count) });
+            return Ok(Fetched { rows, total_count: total_count.map(count), restarted: false });
         }
         Err(error) => error,
     };
@@ -378,7 +381,7 @@ fn rows<T: Item>(response: Result<crate::ResponseValue<ListPage<T>>>) -> Result<
             Err(item) => Row::Undecodable(item),
         })
         .collect();
-    Ok(Fetched { rows, total_count: page.total_count.map(count) })
+    Ok(Fetched { rows, total_count: page.total_count.map(count), restarted: false })
 }
 
 /// An item read as nothing, for `total_count`.

@@ -49,7 +49,7 @@ impl UndecodableItem {
             Ok(item) => return Ok(item),
             Err(error) => error,
         };
-        let path = error.path().to_string();
+        let mut path = error.path().to_string();
         let source = Arc::new(error.into_inner());
         let problem = Problem::of(&source);
         // What identifies the item, read leniently: the item as a whole did not decode.
@@ -57,6 +57,17 @@ impl UndecodableItem {
         let field = |name: &str| head.as_ref().and_then(|value| value.get(name));
         let id = field(T::ID_FIELD).and_then(serde_json::Value::as_str).map(str::to_owned);
         let created_at = field("created_at").and_then(serde_json::Value::as_i64);
+        // A type that reads the item whole (`RawUser`) fails at the root: name the field the
+        // walk needs that is at fault.
+        if path == "." && problem == Problem::InvalidType {
+            let wrong_id = field(T::ID_FIELD).is_some_and(|id| !id.is_string());
+            let wrong_time = field("created_at").is_some_and(|at| !at.is_i64());
+            match (wrong_id, wrong_time) {
+                (true, _) => path = T::ID_FIELD.to_owned(),
+                (false, true) => path = "created_at".to_owned(),
+                (false, false) => {}
+            }
+        }
         Err(Box::new(UndecodableItem { json, id, created_at, path, problem, source }))
     }
 

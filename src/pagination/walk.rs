@@ -199,6 +199,11 @@ impl<T: Item> Running<T> {
             Mode::Cursor { .. } => false,
         };
         let page = page(new, total_count, *self.token());
+        if moved.out_of_order {
+            // What was new is yielded; then the walk stops rather than guess.
+            let resume = self.token();
+            return Some((Ok(page), Some(Walk::Stopping(WalkError::PageRepeated { resume }))));
+        }
         if !full || past_total || self.remaining == Some(0) {
             return Some((Ok(page), None));
         }
@@ -252,6 +257,8 @@ struct Moved<T> {
     stuck: bool,
     /// The last row the cursor had to follow had no id.
     unplaceable: bool,
+    /// Users behind the cursor came back: an earlier page again, or not the order expected.
+    out_of_order: bool,
 }
 
 /// Takes the new rows of a cursor page and moves the cursor past them.
@@ -262,10 +269,15 @@ fn take_after_cursor<T: Item>(
     keep: usize,
 ) -> Moved<T> {
     let before = cursor.id.clone();
-    let taken = cursor::take_new(cursor, fetched.rows, way, keep);
+    let taken = cursor::take_new(cursor, fetched, way, keep);
     // Nothing new and the cursor where it was: the page after the cursor ended at the cursor.
     let stuck = taken.new.is_empty() && cursor.id == before;
-    Moved { new: taken.new, stuck, unplaceable: taken.unplaceable }
+    Moved {
+        new: taken.new,
+        stuck,
+        unplaceable: taken.unplaceable,
+        out_of_order: taken.out_of_order,
+    }
 }
 
 /// Takes the rows of an offset page not yielded in the recent pages, and moves the offset past
@@ -297,7 +309,7 @@ fn take_at_offset<T: Item>(
     if recent.len() > REMEMBERED_PAGES {
         recent.pop_front();
     }
-    Moved { new, stuck: false, unplaceable: false }
+    Moved { new, stuck: false, unplaceable: false, out_of_order: false }
 }
 
 /// A page to yield: the decoded items, and those that did not decode set apart.

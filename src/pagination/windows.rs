@@ -10,6 +10,11 @@
 //! two, so skewed creation times still keep every worker busy. Every user in the range is in
 //! exactly one window, and each window is walked once: every user is yielded exactly once.
 //!
+//! Each window keeps only the users strictly inside it, whether Clerk's time bounds include their
+//! boundary or not, so a millisecond on the boundary of two windows is walked by one of them; a
+//! window whose cursor user is deleted starts again from the cursor's millisecond (see "When the
+//! cursor's user is deleted" in the [module docs](super)).
+//!
 //! Users created after the walk started are newer than its range, and are not yielded; users
 //! deleted during it may or may not be. Pages arrive in no particular order. The client's rate
 //! limiter and retries apply to every request, and at most `concurrency` pages are in flight.
@@ -21,7 +26,7 @@ use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::cursor::{self, Cursor, Direction};
-use super::lists::{CreatedRange, Fetched, List, Row};
+use super::lists::{CreatedRange, Fetched, List};
 use super::walk::page;
 use super::{Item, Page, Paginator, Position, ResumeToken, WalkError};
 use crate::{Client, Error, Result};
@@ -216,14 +221,17 @@ impl<T: Item> Windows<T> {
             self.flying.swap_remove(at);
         }
         let full = fetched.rows.len() as u64 >= limit;
-        let (rows, reached_end) = inside(&window, fetched.rows);
+        let (fetched, reached_end) = inside(&window, fetched);
         let mut window = window;
         let before = window.cursor.id.clone();
         let keep = self.remaining.map_or(usize::MAX, |r| usize::try_from(r).unwrap_or(usize::MAX));
-        let taken = cursor::take_new(&mut window.cursor, rows, Direction::Ascending, keep);
+        let taken = cursor::take_new(&mut window.cursor, fetched, Direction::Ascending, keep);
+        self.remaining = self.remaining.map(|r| r - taken.new.len() as u64);
+        self.yielded += taken.new.len() as u64;
         // Cut short by `max_items` (other windows' pages came first): the rest of this page, and
         // of the window, is still to come on resume.
-        if taken.cut || (full && !reached_end) {
+        let continues = taken.cut || (full && !reached_end);
+        if continues {
             window.stale_pages = if taken.new.is_empty() { window.stale_pages + 1 } else { 0 };
             // NB: a server that ignores the cursor would hand back the same page forever: the
             // window's cursor must move, or bring something new, or the walk stops.
@@ -233,13 +241,18 @@ impl<T: Item> Windows<T> {
                 let resume = self.token();
                 return Some((Err(WalkError::PageRepeated { resume }), None));
             }
-            if taken.unplaceable {
-                self.flying.push(window);
-                self.stopping = Some(WalkError::Unplaceable { resume: self.token() });
-            } else if !taken.cut
-                && self.queue.is_empty()
-                && self.in_flight.len() + 1 < self.concurrency
-            {
+        }
+        if taken.out_of_order || (continues && taken.unplaceable) {
+            // What was new is yielded; then the walk stops rather than guess. The window, past
+            // what was yielded, is in the token.
+            self.flying.push(window);
+            let resume = self.token();
+            self.stopping = Some(match taken.out_of_order {
+                true => WalkError::PageRepeated { resume },
+                false => WalkError::Unplaceable { resume },
+            });
+        } else if continues {
+            if !taken.cut && self.queue.is_empty() && self.in_flight.len() + 1 < self.concurrency {
                 // Nothing else waiting: cut what is left of this window, so an idle worker can
                 // help.
                 self.queue.extend(split_rest(window));
@@ -248,8 +261,6 @@ impl<T: Item> Windows<T> {
             }
         }
         let new = taken.new;
-        self.remaining = self.remaining.map(|r| r - new.len() as u64);
-        self.yielded += new.len() as u64;
         let page = page(new, None, *self.token());
         let done = self.stopping.is_none()
             && (self.remaining == Some(0) || (self.queue.is_empty() && self.in_flight.is_empty()));
@@ -260,9 +271,10 @@ impl<T: Item> Windows<T> {
 /// The rows of a page inside the window's bounds, and whether the page reached past its end.
 /// Clerk's bounds may include their boundary millisecond; the window's never do, so the
 /// millisecond on a boundary between two windows belongs to one of them only.
-fn inside<T: Item>(window: &Window, rows: Vec<Row<T>>) -> (Vec<Row<T>>, bool) {
+fn inside<T: Item>(window: &Window, page: Fetched<T>) -> (Fetched<T>, bool) {
     let mut reached_end = false;
-    let rows = rows
+    let rows = page
+        .rows
         .into_iter()
         .filter(|row| match row.created_at() {
             Some(at) if at >= window.before => {
@@ -273,7 +285,7 @@ fn inside<T: Item>(window: &Window, rows: Vec<Row<T>>) -> (Vec<Row<T>>, bool) {
             None => true,
         })
         .collect();
-    (rows, reached_end)
+    (Fetched { rows, ..page }, reached_end)
 }
 
 /// `parts` windows covering `(after, before)` evenly (fewer when the range is narrow). The
