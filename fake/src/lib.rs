@@ -71,6 +71,45 @@
 //! [`failure_rate`](FakeClerkBuilder::failure_rate) of random 503s, a
 //! [`seed`](FakeClerkBuilder::seed).
 //!
+//! # What Clerk's docs leave open
+//!
+//! Three builder knobs choose how the fake answers questions Clerk's docs do not settle, so a
+//! test can check that code is right whichever way Clerk really behaves:
+//! [`time_bounds`](FakeClerkBuilder::time_bounds) (do `created_at_after`/`_before` and the other
+//! time filters include their boundary millisecond?), [`tie_order`](FakeClerkBuilder::tie_order)
+//! (how are users created in the same millisecond ordered?) and
+//! [`vanished_cursor`](FakeClerkBuilder::vanished_cursor) (what does `starting_after` answer
+//! when its user was deleted: 422, or an empty page?). [`FakeClerk::remove_user`] deletes a user
+//! under a running walk without a request.
+//!
+//! ```
+//! use clerk_users::prelude::*;
+//! use clerk_users_fake::{FakeClerk, TieOrder, TimeBounds, VanishedCursor};
+//! use futures::TryStreamExt;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let fake = FakeClerk::builder()
+//!     .time_bounds(TimeBounds::Inclusive)
+//!     .tie_order(TieOrder::Insertion)
+//!     .vanished_cursor(VanishedCursor::EmptyPage)
+//!     .start()
+//!     .await;
+//! fake.seed_users(250);
+//!
+//! // A cleanup job deleting users as it walks them still sees every user once.
+//! let mut pages = fake.client().get_user_list().paginate().page_size(100).pages();
+//! let mut deleted = 0;
+//! while let Some(page) = pages.try_next().await.unwrap() {
+//!     for user in page.items {
+//!         assert!(fake.remove_user(&user.id));
+//!         deleted += 1;
+//!     }
+//! }
+//! assert_eq!((deleted, fake.user_count()), (250, 0));
+//! # }
+//! ```
+//!
 //! # What it does
 //!
 //! It keeps users in memory and answers like Clerk does for what a client relies on:
@@ -87,10 +126,11 @@
 //!   `paginated=true`). An unknown user id is 404 `resource_not_found` with a `clerk_trace_id`.
 //! - The user list and count, with the filters (`user_id`, `external_id` and `organization_id`
 //!   with `+`/`-`, `email_address`, `phone_number`, `username`, `web3_wallet`, `query` and the
-//!   other `…_query` searches, `banned`, strict `created_at_before`/`_after`, the
+//!   other `…_query` searches, `banned`, `created_at_before`/`_after` (strict by default), the
 //!   `last_active_at` and `last_sign_in_at` bounds, `provider` with `provider_user_id`), the
-//!   orderings (`-created_at` by default; ties by id), `limit` (1 to 500, default 10), `offset`,
-//!   and the `starting_after` cursor (created_at orderings only, not with a non-zero offset).
+//!   orderings (`-created_at` by default; ties by id by default), `limit` (1 to 500, default 10),
+//!   `offset`, and the `starting_after` cursor (created_at orderings only, not with a non-zero
+//!   offset; 422 for an id no user has, by default).
 //! - Every error is a `ClerkErrors` body; any other path or method is a 404; a malformed request
 //!   is a 4xx, never a crash.
 //!

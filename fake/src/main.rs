@@ -12,8 +12,10 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
-use clerk_users_fake::{DEFAULT_SECRET_KEY, DEFAULT_SEED, FakeClerk};
+use clap::{Parser, ValueEnum};
+use clerk_users_fake::{
+    DEFAULT_SECRET_KEY, DEFAULT_SEED, FakeClerk, TieOrder, TimeBounds, VanishedCursor,
+};
 
 /// Serve an in-memory fake of Clerk's Users API on 127.0.0.1 until Ctrl-C.
 ///
@@ -36,6 +38,39 @@ struct Args {
     /// Milliseconds to wait before each answer.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
+    /// Whether the time filters of the user list include their boundary millisecond.
+    #[arg(long, value_enum, default_value_t = Bounds::Exclusive)]
+    time_bounds: Bounds,
+    /// How users created in the same millisecond are ordered.
+    #[arg(long, value_enum, default_value_t = Ties::Id)]
+    tie_order: Ties,
+    /// What `starting_after` answers when no user has the id.
+    #[arg(long, value_enum, default_value_t = Vanished::Error)]
+    vanished_cursor: Vanished,
+}
+
+/// `--time-bounds`; see [`TimeBounds`].
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Bounds {
+    Exclusive,
+    Inclusive,
+}
+
+/// `--tie-order`; see [`TieOrder`].
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Ties {
+    Id,
+    IdDescending,
+    Insertion,
+}
+
+/// `--vanished-cursor`; see [`VanishedCursor`].
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Vanished {
+    /// 422 `form_param_value_invalid`.
+    Error,
+    /// An empty page.
+    EmptyPage,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -50,6 +85,19 @@ async fn main() -> ExitCode {
         .secret_key(args.secret_key)
         .seed(args.seed)
         .latency(Duration::from_millis(args.latency_ms))
+        .time_bounds(match args.time_bounds {
+            Bounds::Exclusive => TimeBounds::Exclusive,
+            Bounds::Inclusive => TimeBounds::Inclusive,
+        })
+        .tie_order(match args.tie_order {
+            Ties::Id => TieOrder::Id,
+            Ties::IdDescending => TieOrder::IdDescending,
+            Ties::Insertion => TieOrder::Insertion,
+        })
+        .vanished_cursor(match args.vanished_cursor {
+            Vanished::Error => VanishedCursor::Error,
+            Vanished::EmptyPage => VanishedCursor::EmptyPage,
+        })
         .try_start()
         .await;
     let fake = match started {

@@ -66,3 +66,32 @@ async fn a_key_the_client_would_refuse_is_refused() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr, "error: --secret-key must start with sk_ (clients refuse other keys)\n");
 }
+
+#[tokio::test]
+async fn the_binary_answers_open_questions_as_told() {
+    let mut fake = Command::new(BINARY)
+        .args(["--vanished-cursor", "empty-page", "--time-bounds", "inclusive"])
+        .args(["--tie-order", "insertion"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(fake.stdout.take().unwrap()).lines();
+    let (url, key) = parse_env_line(&lines.next_line().await.unwrap().unwrap());
+    let client = Client::builder(&key).base_url(&url).build().unwrap();
+
+    let page = client.get_user_list().starting_after("user_gone").send().await;
+    fake.kill().await.unwrap();
+
+    assert!(page.unwrap().is_empty(), "an empty page, not a 422");
+}
+
+#[tokio::test]
+async fn an_unknown_answer_is_refused_with_the_choices() {
+    let output = Command::new(BINARY).args(["--vanished-cursor", "maybe"]).output().await.unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("[possible values: error, empty-page]"), "{stderr}");
+}
