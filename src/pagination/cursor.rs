@@ -68,13 +68,14 @@ impl Cursor {
         }
     }
 
-    /// Moves the cursor to an item the walk has passed.
+    /// Moves the cursor to an item the walk has passed. An item without a `created_at` leaves
+    /// the millisecond where it was: a restart from there only asks for more than it needs.
     pub(super) fn pass(&mut self, id: &str, created_at: Option<i64>) {
-        if created_at.is_none() || created_at != self.at {
-            self.at = created_at;
-            self.tied.clear();
-        }
-        if created_at.is_some() {
+        if let Some(created_at) = created_at {
+            if self.at != Some(created_at) {
+                self.at = Some(created_at);
+                self.tied.clear();
+            }
             self.tied.insert(id.to_owned());
         }
         self.id = Some(id.to_owned());
@@ -190,4 +191,110 @@ pub(super) fn take_new<T: Item>(
         }
     }
     taken
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A user as the walk sees it: an id and a `created_at`.
+    #[derive(Debug, serde::Deserialize)]
+    struct Seen {
+        id: String,
+        at: i64,
+    }
+
+    impl Item for Seen {}
+    impl super::super::sealed::Item for Seen {
+        fn walk_id(&self) -> Option<&str> {
+            Some(&self.id)
+        }
+
+        fn walk_created_at(&self) -> Option<i64> {
+            Some(self.at)
+        }
+    }
+
+    fn page(rows: &[(&str, i64)], restarted: bool) -> Fetched<Seen> {
+        let rows =
+            rows.iter().map(|(id, at)| Row::Item(Seen { id: (*id).to_owned(), at: *at })).collect();
+        Fetched { rows, total_count: None, restarted }
+    }
+
+    fn ids<T: Item>(rows: &[Row<T>]) -> Vec<&str> {
+        rows.iter().filter_map(Row::id).collect()
+    }
+
+    #[test]
+    fn a_restart_skips_what_was_passed_in_the_cursors_millisecond_and_before() {
+        let mut cursor = Cursor::default();
+        let first = take_new(
+            &mut cursor,
+            page(&[("a", 5), ("b", 7), ("c", 7)], false),
+            Direction::Ascending,
+            usize::MAX,
+        );
+        assert_eq!(ids(&first.new), ["a", "b", "c"]);
+        assert_eq!((cursor.id.as_deref(), cursor.at), (Some("c"), Some(7)));
+        assert_eq!(cursor.tied.iter().map(String::as_str).collect::<Vec<_>>(), ["b", "c"]);
+
+        // Clerk lost `c`; the restart from millisecond 7 under inclusive bounds also hands back
+        // millisecond 6, and lists the ties in another order.
+        let restart = page(&[("x", 6), ("b", 7), ("d", 7), ("e", 8)], true);
+        let taken = take_new(&mut cursor, restart, Direction::Ascending, usize::MAX);
+        assert_eq!(ids(&taken.new), ["d", "e"]);
+        assert!(!taken.out_of_order);
+        assert_eq!((cursor.id.as_deref(), cursor.at), (Some("e"), Some(8)));
+    }
+
+    #[test]
+    fn users_behind_the_cursor_outside_a_restart_are_out_of_order() {
+        let mut cursor = Cursor::default();
+        take_new(
+            &mut cursor,
+            page(&[("a", 9), ("b", 8)], false),
+            Direction::Descending,
+            usize::MAX,
+        );
+        let taken = take_new(
+            &mut cursor,
+            page(&[("c", 7), ("z", 10)], false),
+            Direction::Descending,
+            usize::MAX,
+        );
+        assert_eq!(ids(&taken.new), ["c"]);
+        assert!(taken.out_of_order);
+    }
+
+    #[test]
+    fn max_items_stops_the_cursor_at_the_last_item_kept() {
+        let mut cursor = Cursor::default();
+        let taken = take_new(
+            &mut cursor,
+            page(&[("a", 1), ("b", 2), ("c", 3)], false),
+            Direction::Ascending,
+            2,
+        );
+        assert_eq!(ids(&taken.new), ["a", "b"]);
+        assert!(taken.cut);
+        assert_eq!(cursor.id.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn restart_ranges_start_one_millisecond_before_the_cursor_inside_the_walks_range() {
+        let plain = restart_range(100, Direction::Ascending, None);
+        assert_eq!(plain, CreatedRange { after: Some(99), before: None, ascending: true });
+        let newest_first = restart_range(100, Direction::Descending, None);
+        assert_eq!(newest_first, CreatedRange { after: None, before: Some(101), ascending: false });
+        let window = CreatedRange { after: Some(120), before: Some(200), ascending: true };
+        assert_eq!(restart_range(100, Direction::Ascending, Some(window)).after, Some(120));
+        assert_eq!(restart_range(i64::MIN, Direction::Ascending, None).after, Some(i64::MIN));
+        assert_eq!(restart_range(i64::MAX, Direction::Descending, None).before, Some(i64::MAX));
+    }
+
+    #[test]
+    fn old_tokens_without_the_tie_fields_still_read() {
+        let cursor: Cursor = serde_json::from_str(r#"{"after": "user_1"}"#).unwrap();
+        assert_eq!(cursor, Cursor::at_id(Some("user_1".to_owned())));
+    }
 }
