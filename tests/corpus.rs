@@ -1,7 +1,8 @@
 //! The fixture corpus (`tests/fixtures/`), each body served by a mock server and decoded by the
 //! real client: modern, future, unknown, legacy and sparse payloads of every response schema, and
-//! every error shape. Each test asserts the fields that matter survived, and for users that the
-//! decoded value serializes back to what was sent.
+//! every error shape. Each test asserts the fields that matter survived, and that the decoded value
+//! serializes back to what was sent (legacy and sparse bodies: member by member, naming what the
+//! types add for what was left out).
 
 mod support;
 

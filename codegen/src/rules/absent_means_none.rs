@@ -30,7 +30,9 @@ pub const STILL_REQUIRED: &[(&str, &str)] = &[
 /// organization with only its `id`), and one of them would otherwise fail the whole response.
 /// `None` says "not sent" without inventing a value (a `false` default would be wrong for flags
 /// Clerk defaults to `true`, such as `delete_self_enabled`, and a `0` timestamp would be a date),
-/// and leaving it out again keeps the round trip exact.
+/// and leaving it out again keeps the round trip exact. Timestamps in seconds, from older
+/// objects, need nothing: they are integers like today's milliseconds and are kept as sent (no
+/// unit is guessed).
 ///
 /// What stays required, the short list:
 ///

@@ -14,8 +14,10 @@
 //!   crate defines with its macros ([`NativeType`](crate::NativeType)).
 //! - [`accept_unknown_fields`], [`unchecked_patterns`], [`no_presence_alternatives`],
 //!   [`absent_means_none`], [`always_written`]: schemas relaxed in place.
-//! - `missing_means_empty` is the one rule that needs the generated code: it is
+//! - `missing_means_empty` is a rule on the generated code only: it is
 //!   [`finish::default_missing_fields`](crate::finish::default_missing_fields).
+//!   [`absent_means_none`] has a second half there too:
+//!   [`finish::reject_null_in_absent_means_none_fields`](crate::finish::reject_null_in_absent_means_none_fields).
 
 mod absent_means_none;
 mod accept_unknown_fields;
