@@ -445,6 +445,9 @@ async fn user_lists_empty_and_mixed() {
 
 // ===== legacy and sparse bodies (rule absent_means_none) =====
 
+/// An id and three optional strings of each item of a list, to compare in one assertion.
+type Summary<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
 #[tokio::test]
 async fn identifications_without_timestamps_or_flags_decode() {
     let user = get_user("user_sparse_identifications.json").await;
@@ -859,7 +862,7 @@ async fn memberships_with_only_id_organization_and_user_id_decode() {
     let page = client.users_get_organization_memberships().user_id(USER_ID).send().await.unwrap();
     let sent = fixture("organization_memberships_minimal.json");
 
-    let summary: Vec<(&str, Option<&str>, Option<&str>, Option<&str>)> = page
+    let summary: Vec<Summary<'_>> = page
         .data
         .iter()
         .map(|m| {
@@ -979,7 +982,7 @@ async fn oauth_tokens_without_provider_user_id_decode() {
         .unwrap();
     let sent = fixture("oauth_access_tokens_sparse.json");
 
-    let summary: Vec<(&str, Option<&str>, Option<&str>, Option<&str>)> = tokens
+    let summary: Vec<Summary<'_>> = tokens
         .iter()
         .map(|t| {
             (
