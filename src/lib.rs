@@ -148,6 +148,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod absent_means_none;
 mod client;
 mod config_error;
 mod discriminated_union;

@@ -16,17 +16,17 @@ fn assert_full_user(user: &types::User) {
     assert_eq!(user.first_name.as_deref(), Some("Ada"));
     assert_eq!(user.external_id.as_deref(), Some("crm-4711"));
     assert_eq!(user.email_addresses.len(), 2);
-    assert_eq!(user.email_addresses[0].email_address, "ada@example.com");
-    assert_eq!(user.phone_numbers[0].phone_number, "+15555550123");
+    assert_eq!(user.email_addresses[0].email_address.as_deref(), Some("ada@example.com"));
+    assert_eq!(user.phone_numbers[0].phone_number.as_deref(), Some("+15555550123"));
     assert_eq!(user.web3_wallets.len(), 1);
-    assert_eq!(user.passkeys[0].name, "MacBook Touch ID");
-    assert_eq!(user.external_accounts[0].provider, "oauth_google");
-    assert_eq!(user.saml_accounts[0].provider, "saml_okta");
-    assert_eq!(user.enterprise_accounts[0].provider, "oauth_microsoft");
+    assert_eq!(user.passkeys[0].name.as_deref(), Some("MacBook Touch ID"));
+    assert_eq!(user.external_accounts[0].provider.as_deref(), Some("oauth_google"));
+    assert_eq!(user.saml_accounts[0].provider.as_deref(), Some("saml_okta"));
+    assert_eq!(user.enterprise_accounts[0].provider.as_deref(), Some("oauth_microsoft"));
     assert_eq!(user.public_metadata["limits"]["seats"]["max"], 25);
     assert_eq!(user.created_at, 1_717_000_000_000);
     assert_eq!(user.mfa_disabled_at, None);
-    assert!(user.totp_enabled);
+    assert_eq!(user.totp_enabled, Some(true));
 }
 
 #[tokio::test]
@@ -112,7 +112,7 @@ async fn get_users_count_sends_filters_and_decodes_the_count() {
     mock.assert_async().await;
     let count = result.unwrap();
     assert_eq!(count.total_count, 1234);
-    assert_eq!(count.object, types::TotalCountObject::TotalCount);
+    assert_eq!(count.object, Some(types::TotalCountObject::TotalCount));
 }
 
 #[tokio::test]
@@ -233,8 +233,8 @@ async fn delete_user_decodes_the_deleted_object() {
 
     mock.assert_async().await;
     let deleted = result.unwrap();
-    assert!(deleted.deleted);
-    assert_eq!(deleted.object, "user");
+    assert_eq!(deleted.deleted, Some(true));
+    assert_eq!(deleted.object.as_deref(), Some("user"));
     assert_eq!(deleted.id.as_deref(), Some(USER_ID));
 }
 
@@ -344,7 +344,7 @@ async fn get_o_auth_access_token_sends_both_path_parameters_and_paging() {
     mock.assert_async().await;
     let tokens = result.unwrap().into_inner();
     assert_eq!(tokens.len(), 1);
-    assert_eq!(tokens[0].token, "ya29.a0AfH6SMB-example");
+    assert_eq!(tokens[0].token.as_deref(), Some("ya29.a0AfH6SMB-example"));
     assert_eq!(tokens[0].scopes, ["email", "profile", "openid"]);
     assert_eq!(tokens[0].label, None);
 }
@@ -372,10 +372,13 @@ async fn users_get_organization_memberships_decodes_memberships_and_total() {
 
     mock.assert_async().await;
     let memberships = result.unwrap();
-    assert_eq!(memberships.total_count, 3);
+    assert_eq!(memberships.total_count, Some(3));
     let membership = &memberships.data[0];
-    assert_eq!(membership.role, "org:admin");
-    assert_eq!(membership.organization.slug, "analytical-engines");
+    assert_eq!(membership.role.as_deref(), Some("org:admin"));
+    assert_eq!(
+        membership.organization.as_ref().and_then(|o| o.slug.as_deref()),
+        Some("analytical-engines")
+    );
     assert_eq!(
         membership.public_user_data.as_ref().unwrap().identifier.as_deref(),
         Some("ada@example.com")

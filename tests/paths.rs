@@ -124,6 +124,6 @@ async fn other_values_are_encoded_as_one_segment() {
         let result = client(&server).delete_user().user_id(user_id).send().await;
 
         mock.assert_async().await;
-        assert!(result.unwrap().deleted, "{user_id:?}");
+        assert_eq!(result.unwrap().deleted, Some(true), "{user_id:?}");
     }
 }

@@ -57,7 +57,7 @@ async fn uploads_one_file_part_and_decodes_the_user() {
     mock.assert_async().await;
     let user = result.unwrap();
     assert_eq!(user.status(), 200);
-    assert!(user.has_image);
+    assert_eq!(user.has_image, Some(true));
 }
 
 #[tokio::test]

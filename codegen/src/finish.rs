@@ -7,7 +7,7 @@
 //! gone, so a progenitor upgrade that changes them stops the build instead of silently skipping
 //! an edit. The golden snapshot (`tests/snapshot.rs`) shows what they produce.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quote::{ToTokens, format_ident};
 use syn::visit::Visit;
@@ -30,6 +30,7 @@ pub fn finish(tokens: proc_macro2::TokenStream, normalized: &Normalized) -> Resu
     send_returns_crate_error(builder_module(&mut file)?, &normalized.routes)?;
     detachable_builders(builder_module(&mut file)?);
     let types = types_module(&mut file)?;
+    reject_null_in_absent_means_none_fields(types, &normalized.absent_means_none)?;
     default_missing_fields(types);
     crate_defined_types(types, &normalized.native);
     file.items.push(operation_paths(&normalized.routes));
@@ -347,6 +348,63 @@ fn parameters_twin(builder: &syn::ItemStruct) -> [syn::Item; 3] {
     ]
 }
 
+/// Decoding rule [`absent_means_none`](crate::rules::absent_means_none) (the half that needs the
+/// generated code): each field it made optional (`fields`: generated type, JSON name) decodes a
+/// present value with `crate::absent_means_none::present`, which reads it as the field's type
+/// itself, so a missing key is `None` (`#[serde(default)]`) but a `null` is the error it was
+/// before the rule. serde's `Option` would read `null` as `None`, which `skip_serializing_if`
+/// then leaves out: the field was present, and the round trip would not be exact.
+///
+/// # Errors
+///
+/// [`Error::Finish`] when a listed field is not in the generated types (typify named a type or a
+/// field otherwise than [`crate::names`] computes).
+pub fn reject_null_in_absent_means_none_fields(
+    types: &mut [syn::Item],
+    fields: &BTreeSet<(String, String)>,
+) -> Result<(), Error> {
+    let mut found = BTreeSet::new();
+    for item in types {
+        let syn::Item::Struct(item) = item else {
+            continue;
+        };
+        let type_name = item.ident.to_string();
+        for field in item.fields.iter_mut() {
+            let Some(key) = json_name(field).map(|name| (type_name.clone(), name)) else {
+                continue;
+            };
+            if fields.contains(&key) {
+                field.attrs.push(syn::parse_quote!(
+                    #[serde(default, deserialize_with = "crate::absent_means_none::present")]
+                ));
+                found.insert(key);
+            }
+        }
+    }
+    match fields.difference(&found).next() {
+        Some((type_name, field)) => Err(Error::Finish(format!(
+            "rule absent_means_none relaxed {type_name}.{field}, which is not in progenitor's types"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The JSON name of a generated field: its `#[serde(rename = "…")]`, else its identifier.
+fn json_name(field: &syn::Field) -> Option<String> {
+    const RENAME: &str = "rename = \"";
+    let serde = field
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .map(|a| a.meta.to_token_stream().to_string());
+    for text in serde {
+        if let Some((_, rest)) = text.split_once(RENAME) {
+            return rest.split_once('"').map(|(name, _)| name.to_owned());
+        }
+    }
+    field.ident.as_ref().map(|ident| ident.to_string().trim_start_matches("r#").to_owned())
+}
+
 /// Decoding rule `missing_means_empty` (the half that needs the generated code): a field the
 /// decoder requires and whose type has an empty value (an `Option`, `Vec` or map) defaults to it
 /// when the key is missing, instead of failing the whole response.
@@ -485,6 +543,41 @@ mod tests {
         assert!(field("gone_at").contains("#[serde(default)]"), "{fields}");
         assert!(field("tags").contains("#[serde(default)]"), "{fields}");
         assert!(!field("id").contains("default"), "a required string stays required: {fields}");
+    }
+
+    #[test]
+    fn rule_absent_means_none_fields_must_be_found_in_the_generated_types() {
+        let text = get_thing(
+            "{type: object, required: [id, name], properties: {id: {type: string}, name: {type: string}}}",
+        );
+        let mut spec = crate::load_spec("tiny", &text).unwrap();
+        let mut normalized = crate::normalize(&mut spec).unwrap();
+        assert_eq!(
+            normalized.absent_means_none.iter().collect::<Vec<_>>(),
+            [&("GetThingResponse".to_owned(), "name".to_owned())]
+        );
+        let tokens = crate::generate("tiny", &spec, &normalized.native).unwrap();
+        normalized.absent_means_none.insert(("GetThingResponse".to_owned(), "nickname".to_owned()));
+        let error = finish(tokens, &normalized).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "unexpected generator output: rule absent_means_none relaxed \
+             GetThingResponse.nickname, which is not in progenitor's types; update \
+             clerk-users-codegen's finish edits"
+        );
+    }
+
+    #[test]
+    fn json_names_are_serde_renames_or_identifiers() {
+        let renamed: syn::Field = syn::parse_quote! {
+            #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+            pub type_: ::std::option::Option<::std::string::String>
+        };
+        let plain: syn::Field = syn::parse_quote! { pub created_at: i64 };
+        assert_eq!(
+            (json_name(&renamed).as_deref(), json_name(&plain).as_deref()),
+            (Some("type"), Some("created_at"))
+        );
     }
 
     #[test]

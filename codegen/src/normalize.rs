@@ -2,7 +2,7 @@
 //!
 //! [`rules`]: crate::rules
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::OpenAPI;
 
@@ -21,6 +21,9 @@ pub struct Normalized {
     pub warnings: Vec<String>,
     /// Types the crate defines itself (open enums, unions, lists) in place of progenitor's.
     pub native: Vec<NativeType>,
+    /// The fields rule `absent_means_none` made optional, as `(generated type, JSON name)`: the
+    /// finish edit `reject_null_in_absent_means_none_fields` keeps a `null` in them an error.
+    pub absent_means_none: BTreeSet<(String, String)>,
 }
 
 /// Where an operation is sent: what errors name and what the path checks compare against.
@@ -45,7 +48,7 @@ pub fn normalize(spec: &mut OpenAPI) -> Result<Normalized, Error> {
     rules::decode_errors_in_the_crate(spec)?;
     // Unused schemas go before the decoding rules too, so they cannot collide with their names.
     rules::prune_unreachable_schemas(spec, &[ERROR_SCHEMA]);
-    normalized.native = apply_decoding_rules(spec)?;
+    (normalized.native, normalized.absent_means_none) = apply_decoding_rules(spec)?;
     rules::prune_unreachable_schemas(spec, &[ERROR_SCHEMA]);
     Ok(normalized)
 }
@@ -64,8 +67,9 @@ fn routes(spec: &OpenAPI) -> BTreeMap<String, Route> {
 
 /// Runs the decoding rules in order, on the spec as JSON (they move and rewrite schemas). Rules
 /// that replace schemas with crate-defined types run first, so the others see (and leave alone)
-/// the references they put in their place.
-fn apply_decoding_rules(spec: &mut OpenAPI) -> Result<Vec<NativeType>, Error> {
+/// the references they put in their place. Returns the crate-defined types and the fields
+/// `absent_means_none` relaxed.
+fn apply_decoding_rules(spec: &mut OpenAPI) -> Result<DecodingRules, Error> {
     let mut doc = serde_json::to_value(&*spec)
         .map_err(|e| Error::Normalize(format!("cannot re-read the spec: {e}")))?;
     let mut native = Vec::new();
@@ -75,11 +79,16 @@ fn apply_decoding_rules(spec: &mut OpenAPI) -> Result<Vec<NativeType>, Error> {
     rules::accept_unknown_fields(&mut doc);
     rules::unchecked_patterns(&mut doc);
     rules::no_presence_alternatives(&mut doc);
+    let relaxed = rules::absent_means_none(&mut doc, &native);
     rules::always_written(&mut doc);
     *spec = serde_json::from_value(doc)
         .map_err(|e| Error::Normalize(format!("a decoding rule broke the spec: {e}")))?;
-    Ok(native)
+    Ok((native, relaxed))
 }
+
+/// What [`apply_decoding_rules`] returns: the crate-defined types, and the fields
+/// `absent_means_none` made optional.
+type DecodingRules = (Vec<NativeType>, BTreeSet<(String, String)>);
 
 #[cfg(test)]
 mod tests {

@@ -70,14 +70,14 @@ async fn read_only_tour(client: &Client) -> Result<(), Box<dyn std::error::Error
     if let Some(first) = users.first() {
         let user = client.get_user().user_id(&first.id).send().await?;
         println!(
-            "get_user {}: {} email address(es), banned: {}",
+            "get_user {}: {} email address(es), banned: {:?}",
             user.id,
             user.email_addresses.len(),
             user.banned
         );
         let memberships =
             client.users_get_organization_memberships().user_id(&user.id).send().await?;
-        println!("users_get_organization_memberships: {} organization(s)", memberships.total_count);
+        println!("users_get_organization_memberships: total_count = {:?}", memberships.total_count);
     }
     Ok(())
 }
@@ -151,23 +151,23 @@ async fn full_tour(
     step(
         "set_user_profile_image",
         &format!("POST /users/{id}/profile_image"),
-        format!("has_image = {}", user.has_image),
+        format!("has_image = {:?}", user.has_image),
     );
     let user = client.delete_user_profile_image().user_id(&id).send().await?;
     step(
         "delete_user_profile_image",
         &format!("DELETE /users/{id}/profile_image"),
-        format!("has_image = {}", user.has_image),
+        format!("has_image = {:?}", user.has_image),
     );
 
     let user = client.ban_user().user_id(&id).send().await?;
-    step("ban_user", &format!("POST /users/{id}/ban"), format!("banned = {}", user.banned));
+    step("ban_user", &format!("POST /users/{id}/ban"), format!("banned = {:?}", user.banned));
     let user = client.unban_user().user_id(&id).send().await?;
-    step("unban_user", &format!("POST /users/{id}/unban"), format!("banned = {}", user.banned));
+    step("unban_user", &format!("POST /users/{id}/unban"), format!("banned = {:?}", user.banned));
     let user = client.lock_user().user_id(&id).send().await?;
-    step("lock_user", &format!("POST /users/{id}/lock"), format!("locked = {}", user.locked));
+    step("lock_user", &format!("POST /users/{id}/lock"), format!("locked = {:?}", user.locked));
     let user = client.unlock_user().user_id(&id).send().await?;
-    step("unlock_user", &format!("POST /users/{id}/unlock"), format!("locked = {}", user.locked));
+    step("unlock_user", &format!("POST /users/{id}/unlock"), format!("locked = {:?}", user.locked));
 
     let checked = client
         .verify_password()
@@ -208,11 +208,11 @@ async fn full_tour(
     step(
         "users_get_organization_memberships",
         &format!("GET /users/{id}/organization_memberships"),
-        format!("{} membership(s)", memberships.total_count),
+        format!("total_count = {:?}", memberships.total_count),
     );
 
     let deleted = client.delete_user().user_id(&id).send().await?;
-    step("delete_user", &format!("DELETE /users/{id}"), format!("deleted = {}", deleted.deleted));
+    step("delete_user", &format!("DELETE /users/{id}"), format!("deleted = {:?}", deleted.deleted));
     // The error's line names the request, Clerk's code and message, and the trace id.
     let missing = client.get_user().user_id("user_missing").send().await.unwrap_err();
     step("get_user", "GET /users/user_missing", missing.to_string());
@@ -224,7 +224,8 @@ fn step(operation: &str, request: &str, outcome: String) {
 }
 
 fn describe(user: &types::User) -> String {
-    let email = user.email_addresses.first().map(|e| e.email_address.as_str()).unwrap_or("-");
+    let email =
+        user.email_addresses.first().and_then(|e| e.email_address.as_deref()).unwrap_or("-");
     let name = [user.first_name.as_deref(), user.last_name.as_deref()]
         .into_iter()
         .flatten()

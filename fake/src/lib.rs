@@ -24,7 +24,7 @@
 //! let client = fake.client(); // a `clerk_users::Client` pointed at the fake
 //!
 //! client.ban_user().user_id(&ids[0]).send().await?;
-//! assert!(client.get_user().user_id(&ids[0]).send().await?.banned);
+//! assert_eq!(client.get_user().user_id(&ids[0]).send().await?.banned, Some(true));
 //! let count = client.get_users_count().send().await?;
 //! assert_eq!(count.total_count, 100);
 //! # Ok(()) }

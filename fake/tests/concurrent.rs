@@ -86,7 +86,7 @@ async fn filters_apply_to_every_window() {
         .await
         .unwrap();
 
-    assert!(walked.iter().all(|u| u.banned));
+    assert!(walked.iter().all(|u| u.banned == Some(true)));
     assert_eq!(walked.into_iter().map(|u| u.id).collect::<HashSet<_>>(), banned);
     let queries: Vec<String> = fake.requests().into_iter().map(|r| r.query).collect();
     assert!(

@@ -34,11 +34,16 @@ pub fn always_written(doc: &mut Value) {
     });
 }
 
-/// Nullable, array and free-form map properties: those typify would skip when empty.
-fn written_even_when_empty(property: &Value) -> bool {
+/// Nullable, array and free-form map properties: those typify would skip when empty. An object
+/// given by `allOf`/`oneOf`/`anyOf`/`$ref` (`organization: {type: object, allOf: [$ref]}`) is not
+/// a free-form map. Rule `absent_means_none` leaves these required.
+pub(crate) fn written_even_when_empty(property: &Value) -> bool {
     let nullable = property.get("nullable") == Some(&Value::Bool(true));
     let kind = property.get("type").and_then(Value::as_str);
-    let map = kind == Some("object") && property.get("properties").is_none();
+    let composed = ["properties", "allOf", "oneOf", "anyOf", "$ref"]
+        .iter()
+        .any(|key| property.get(key).is_some());
+    let map = kind == Some("object") && !composed;
     nullable || kind == Some("array") || map
 }
 

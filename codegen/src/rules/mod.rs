@@ -13,10 +13,13 @@
 //! - [`list_or_page`], [`discriminated_unions`], [`open_enums`]: schemas replaced by types the
 //!   crate defines with its macros ([`NativeType`](crate::NativeType)).
 //! - [`accept_unknown_fields`], [`unchecked_patterns`], [`no_presence_alternatives`],
-//!   [`always_written`]: schemas relaxed in place.
-//! - `missing_means_empty` is the one rule that needs the generated code: it is
+//!   [`absent_means_none`], [`always_written`]: schemas relaxed in place.
+//! - `missing_means_empty` is a rule on the generated code only: it is
 //!   [`finish::default_missing_fields`](crate::finish::default_missing_fields).
+//!   [`absent_means_none`] has a second half there too:
+//!   [`finish::reject_null_in_absent_means_none_fields`](crate::finish::reject_null_in_absent_means_none_fields).
 
+mod absent_means_none;
 mod accept_unknown_fields;
 mod always_written;
 mod decode_errors_in_the_crate;
@@ -28,6 +31,7 @@ mod open_enums;
 mod prune_unreachable_schemas;
 mod unchecked_patterns;
 
+pub use absent_means_none::{STILL_REQUIRED, absent_means_none};
 pub use accept_unknown_fields::accept_unknown_fields;
 pub use always_written::always_written;
 pub use decode_errors_in_the_crate::{ERROR_SCHEMA, decode_errors_in_the_crate};
