@@ -172,6 +172,8 @@ pub(crate) fn is_idempotent(operation: &str, method: &Method) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     const SECOND: Duration = Duration::from_secs(1);
@@ -301,6 +303,52 @@ mod tests {
         let outcome = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
         let huge = Some(Duration::from_secs(u64::MAX));
         assert_eq!(policy().next_delay(2, outcome, huge, true, SECOND, 0.5), None);
+    }
+
+    fn duration() -> impl Strategy<Value = Duration> {
+        prop_oneof![
+            (0u64..120_000).prop_map(Duration::from_millis),
+            (any::<u64>(), 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+            Just(Duration::ZERO),
+            Just(Duration::MAX),
+        ]
+    }
+
+    proptest! {
+        /// Whatever `Retry-After` said (any duration, up to `Duration::MAX`) and however the
+        /// policy is set, the wait is computed without panicking, stays within
+        /// `max_total_wait`, and is never shorter than what a 429's `Retry-After` asked.
+        #[test]
+        fn any_retry_after_gives_a_bounded_wait(
+            retry_after in prop::option::of(duration()),
+            status in prop::sample::select(vec![429u16, 500, 502, 503, 504, 404]),
+            no_response in any::<bool>(),
+            (attempts, max_attempts) in (0u32..12, 0u32..12),
+            idempotent in any::<bool>(),
+            (base, max, total, waited) in (duration(), duration(), duration(), duration()),
+            jitter in prop_oneof![0.0..1.0, Just(0.0), Just(1.0)],
+        ) {
+            let policy = RetryPolicy::default()
+                .max_attempts(max_attempts)
+                .base_delay(base)
+                .max_delay(max)
+                .max_total_wait(total);
+            let outcome = match no_response {
+                true => Outcome::NoResponse,
+                false => Outcome::Status(StatusCode::from_u16(status).unwrap()),
+            };
+            let Some(delay) =
+                policy.next_delay(attempts, outcome, retry_after, idempotent, waited, jitter)
+            else {
+                return Ok(());
+            };
+            prop_assert!(waited.checked_add(delay).is_some_and(|all| all <= total));
+            if let (Outcome::Status(StatusCode::TOO_MANY_REQUESTS), Some(asked)) =
+                (outcome, retry_after)
+            {
+                prop_assert!(delay >= asked, "{delay:?} < {asked:?}");
+            }
+        }
     }
 
     #[test]
