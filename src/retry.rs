@@ -326,3 +326,62 @@ mod tests {
         }
     }
 }
+
+/// Fuzzing the retry policy with what a `Retry-After` can say; see `tests/fuzz.rs` for longer
+/// runs (`PROPTEST_CASES=100000 cargo test -p clerk-users --lib --release fuzz`).
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn duration() -> impl Strategy<Value = Duration> {
+        prop_oneof![
+            (0u64..120_000).prop_map(Duration::from_millis),
+            (any::<u64>(), 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+            (u64::MAX - 1000..=u64::MAX).prop_map(Duration::from_secs),
+            Just(Duration::ZERO),
+            Just(Duration::MAX),
+        ]
+    }
+
+    proptest! {
+        /// Whatever `Retry-After` said (any duration, up to `Duration::MAX`) and however the
+        /// policy is set, the wait is computed without panicking, stays within
+        /// `max_total_wait`, and is never shorter than what a 429's `Retry-After` asked.
+        #[test]
+        fn any_retry_after_gives_a_bounded_wait(
+            retry_after in prop::option::of(duration()),
+            status in prop_oneof![
+                3 => Just(429u16),
+                1 => prop::sample::select(vec![500u16, 502, 503, 504, 404]),
+            ],
+            no_response in prop::bool::weighted(0.2),
+            (attempts, max_attempts) in (0u32..4, 0u32..12),
+            idempotent in any::<bool>(),
+            (base, max, total, waited) in (duration(), duration(), duration(), duration()),
+            jitter in prop_oneof![0.0..1.0, Just(0.0), Just(1.0)],
+        ) {
+            let policy = RetryPolicy::default()
+                .max_attempts(max_attempts)
+                .base_delay(base)
+                .max_delay(max)
+                .max_total_wait(total);
+            let outcome = match no_response {
+                true => Outcome::NoResponse,
+                false => Outcome::Status(StatusCode::from_u16(status).unwrap()),
+            };
+            let Some(delay) =
+                policy.next_delay(attempts, outcome, retry_after, idempotent, waited, jitter)
+            else {
+                return Ok(());
+            };
+            prop_assert!(waited.checked_add(delay).is_some_and(|all| all <= total));
+            if let (Outcome::Status(StatusCode::TOO_MANY_REQUESTS), Some(asked)) =
+                (outcome, retry_after)
+            {
+                prop_assert!(delay >= asked, "{delay:?} < {asked:?}");
+            }
+        }
+    }
+}
