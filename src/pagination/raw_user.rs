@@ -41,7 +41,8 @@ impl RawUser {
     ///
     /// # Errors
     ///
-    /// Never for text that came from a response (it was parsed once already).
+    /// Only where serde_json's `Value` is stricter than the text, which was read once already: a
+    /// number beyond `f64` (`1e400`), or nesting deeper than serde_json's limit of 128 levels.
     pub fn to_value(&self) -> std::result::Result<serde_json::Value, serde_json::Error> {
         serde_json::from_str(self.json.get())
     }
