@@ -101,9 +101,11 @@ pub struct ApiError {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
-    /// Clerk's error document, as every Clerk error should carry.
+    /// Clerk's error document, as every Clerk error should carry: a JSON object with an `errors`
+    /// list (its other members may be missing).
     Clerk(types::ClerkErrors),
-    /// Anything else, such as a proxy's HTML page or a body cut off mid-way.
+    /// Anything else, such as a proxy's HTML page, JSON without an `errors` list, or a body cut
+    /// off mid-way.
     Text {
         /// The body, decoded as UTF-8 (invalid sequences replaced).
         text: String,
@@ -554,6 +556,14 @@ impl std::error::Error for DecodeError {
 /// (all required by the spec) still decodes, with an empty string in its place: losing Clerk's
 /// other errors, trace id and status details over one missing message would help no one.
 fn decode_clerk_errors(bytes: &[u8]) -> Option<types::ClerkErrors> {
+    /// What makes a body Clerk's error document at all: an `errors` list. Every other member may
+    /// be missing, so without this check any JSON object (a proxy's `{"message": …}`) would pass
+    /// for one and show as a Clerk error without a code.
+    #[derive(serde::Deserialize)]
+    struct Document {
+        errors: Vec<serde::de::IgnoredAny>,
+    }
+    serde_json::from_slice::<Document>(bytes).ok().map(|document| document.errors)?;
     if let Ok(errors) = serde_json::from_slice(bytes) {
         return Some(errors);
     }

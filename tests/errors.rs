@@ -150,6 +150,36 @@ async fn non_json_error_body_keeps_status_and_text_but_never_shows_it() {
 }
 
 #[tokio::test]
+async fn json_without_clerks_errors_list_is_not_taken_for_clerks() {
+    let server = MockServer::start_async().await;
+    let body = json!({"message": "upstream failed", "request": {"email": "ada@example.com"}});
+    let length = body.to_string().len();
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/v1/users/{USER_ID}"));
+            then.status(502).header("content-type", "application/json").body(body.to_string());
+        })
+        .await;
+
+    let error = client(&server).get_user().user_id(USER_ID).send().await.unwrap_err();
+
+    // A proxy's JSON is no Clerk error document: it is kept as text, described, never shown.
+    assert!(error.clerk_errors().is_none());
+    assert_eq!(
+        error.api_error().unwrap().body(),
+        &ErrorBody::Text { text: body.to_string(), truncated: false }
+    );
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "GET /v1/users/{USER_ID}: clerk returned 502 Bad Gateway with a body that is not \
+             clerk's JSON (application/json, {length} bytes)"
+        )
+    );
+    assert!(!format!("{error:?}").contains("ada@example.com"), "{error:?}");
+}
+
+#[tokio::test]
 async fn several_errors_are_summarised_and_all_kept() {
     let server = MockServer::start_async().await;
     server
