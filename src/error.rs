@@ -561,9 +561,10 @@ fn decode_clerk_errors(bytes: &[u8]) -> Option<types::ClerkErrors> {
     /// for one and show as a Clerk error without a code.
     #[derive(serde::Deserialize)]
     struct Document {
-        errors: Vec<serde::de::IgnoredAny>,
+        #[serde(rename = "errors")]
+        _errors: Vec<serde::de::IgnoredAny>,
     }
-    serde_json::from_slice::<Document>(bytes).ok().map(|document| document.errors)?;
+    serde_json::from_slice::<Document>(bytes).ok()?;
     if let Ok(errors) = serde_json::from_slice(bytes) {
         return Some(errors);
     }
@@ -856,8 +857,12 @@ mod fuzz {
                 prop_assert_eq!(error.body(), &as_text);
             } else if let Ok(document) = serde_json::from_slice::<types::ClerkErrors>(&body) {
                 // Only a document with an `errors` list is Clerk's; other JSON stays text.
-                let tree = serde_json::from_slice::<Value>(&body).ok();
-                let listed = tree.is_some_and(|tree| tree.get("errors").is_some_and(Value::is_array));
+                #[derive(serde::Deserialize)]
+                struct Document {
+                    #[serde(rename = "errors")]
+                    _errors: Vec<serde::de::IgnoredAny>,
+                }
+                let listed = serde_json::from_slice::<Document>(&body).is_ok();
                 let expected = if listed { ErrorBody::Clerk(document) } else { as_text.clone() };
                 prop_assert_eq!(error.body(), &expected);
             } else if serde_json::from_slice::<Value>(&body).is_err() {
