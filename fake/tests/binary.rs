@@ -4,8 +4,8 @@
 use std::process::Stdio;
 
 use clerk_users::Client;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
+use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_clerk-users-fake");
 
@@ -19,10 +19,10 @@ fn parse_env_line(line: &str) -> (String, String) {
     }
 }
 
-#[tokio::test]
-async fn the_binary_prints_its_environment_and_serves_the_seeded_users() {
+/// Starts the binary with `args`: the process, the rest of its stdout, and its first line.
+async fn serve(args: &[&str]) -> (Child, Lines<BufReader<ChildStdout>>, String) {
     let mut fake = Command::new(BINARY)
-        .args(["--port", "0", "--seed-users", "25"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -30,6 +30,12 @@ async fn the_binary_prints_its_environment_and_serves_the_seeded_users() {
         .unwrap();
     let mut lines = BufReader::new(fake.stdout.take().unwrap()).lines();
     let line = lines.next_line().await.unwrap().unwrap();
+    (fake, lines, line)
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_environment_and_serves_the_seeded_users() {
+    let (mut fake, mut lines, line) = serve(&["--port", "0", "--seed-users", "25"]).await;
 
     let (url, key) = parse_env_line(&line);
     let client = Client::builder(&key).base_url(&url).build().unwrap();
@@ -69,16 +75,9 @@ async fn a_key_the_client_would_refuse_is_refused() {
 
 #[tokio::test]
 async fn the_binary_answers_open_questions_as_told() {
-    let mut fake = Command::new(BINARY)
-        .args(["--vanished-cursor", "empty-page", "--time-bounds", "inclusive"])
-        .args(["--tie-order", "insertion"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(fake.stdout.take().unwrap()).lines();
-    let (url, key) = parse_env_line(&lines.next_line().await.unwrap().unwrap());
+    let args = ["--vanished-cursor", "empty-page", "--time-bounds", "inclusive"];
+    let (mut fake, _, line) = serve(&[&args[..], &["--tie-order", "insertion"]].concat()).await;
+    let (url, key) = parse_env_line(&line);
     let client = Client::builder(&key).base_url(&url).build().unwrap();
 
     let page = client.get_user_list().starting_after("user_gone").send().await;

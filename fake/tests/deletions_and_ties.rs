@@ -60,10 +60,10 @@ fn seed_ties_and_boundaries(fake: &FakeClerk) -> HashSet<String> {
     ids.into_iter().collect()
 }
 
-/// Walks pages of 100 and deletes every user of a page before asking for the next one (as a
+/// Walks and deletes every user of a page before asking for the next one (as a
 /// cleanup job would); returns the ids yielded, in order.
 async fn walk_deleting(fake: &FakeClerk, paginator: Paginator<types::User>) -> Vec<String> {
-    let mut pages = paginator.page_size(100).pages();
+    let mut pages = paginator.pages();
     let mut yielded = Vec::new();
     while let Some(page) = pages.try_next().await.unwrap() {
         for user in &page.items {
@@ -87,7 +87,7 @@ async fn deleting_every_yielded_user_does_not_end_the_walk() {
             let fake = FakeClerk::builder().vanished_cursor(answer).start().await;
             let seeded: HashSet<String> = fake.seed_users(1_200).into_iter().collect();
 
-            let yielded = walk_deleting(&fake, walk(&fake.client(), way)).await;
+            let yielded = walk_deleting(&fake, walk(&fake.client(), way).page_size(100)).await;
 
             assert_each_once(&yielded, &seeded, &format!("{answer:?}, {way:?}"));
             assert_eq!(fake.user_count(), 0);
@@ -105,7 +105,7 @@ async fn deleting_users_created_in_one_millisecond_does_not_end_the_walk() {
                 let seeded: HashSet<String> =
                     add_tied(&fake, "tied", 1_200, 7).into_iter().collect();
 
-                let yielded = walk_deleting(&fake, walk(&fake.client(), way)).await;
+                let yielded = walk_deleting(&fake, walk(&fake.client(), way).page_size(100)).await;
 
                 assert_each_once(&yielded, &seeded, &format!("{answer:?}, {ties:?}, {way:?}"));
             }
@@ -155,7 +155,7 @@ async fn a_refused_cursor_restarts_from_its_millisecond_on_the_wire() {
     }
     let client = fake.client();
 
-    let yielded = walk_deleting_in_pages_of(&fake, &client, 2).await;
+    let yielded = walk_deleting(&fake, client.get_user_list().paginate().page_size(2)).await;
 
     assert_eq!(
         yielded,
@@ -174,58 +174,51 @@ async fn a_refused_cursor_restarts_from_its_millisecond_on_the_wire() {
     );
 }
 
-/// Like [`walk_deleting`], newest first in pages of `size`.
-async fn walk_deleting_in_pages_of(fake: &FakeClerk, client: &Client, size: u64) -> Vec<String> {
-    let mut pages = client.get_user_list().paginate().page_size(size).pages();
-    let mut yielded = Vec::new();
-    while let Some(page) = pages.try_next().await.unwrap() {
-        for user in page.items {
-            assert!(fake.remove_user(&user.id));
-            yielded.push(user.id);
-        }
-    }
-    yielded
-}
-
-#[tokio::test]
-async fn every_user_once_whatever_the_bounds_and_tie_order() {
+/// A fake seeded by [`seed_ties_and_boundaries`] for each way of answering bounds and ties, with
+/// the mode for messages and the ids seeded.
+async fn crowded_fakes() -> Vec<(String, FakeClerk, HashSet<String>)> {
+    let mut fakes = Vec::new();
     for bounds in BOUNDS {
         for ties in TIES {
             let fake = FakeClerk::builder().time_bounds(bounds).tie_order(ties).start().await;
             let seeded = seed_ties_and_boundaries(&fake);
-            let client = fake.client();
-            for way in WAYS {
-                let users = walk(&client, way).page_size(100).collect_all().await.unwrap();
+            fakes.push((format!("{bounds:?}, {ties:?}"), fake, seeded));
+        }
+    }
+    fakes
+}
 
-                let ids: Vec<String> = users.into_iter().map(|user| user.id).collect();
-                assert_each_once(&ids, &seeded, &format!("{bounds:?}, {ties:?}, {way:?}"));
-            }
+#[tokio::test]
+async fn every_user_once_whatever_the_bounds_and_tie_order() {
+    for (mode, fake, seeded) in crowded_fakes().await {
+        let client = fake.client();
+        for way in WAYS {
+            let users = walk(&client, way).page_size(100).collect_all().await.unwrap();
+
+            let ids: Vec<String> = users.into_iter().map(|user| user.id).collect();
+            assert_each_once(&ids, &seeded, &format!("{mode}, {way:?}"));
         }
     }
 }
 
 #[tokio::test]
 async fn a_walk_resumed_inside_a_crowded_millisecond_goes_on_where_it_stopped() {
-    for bounds in BOUNDS {
-        for ties in TIES {
-            let fake = FakeClerk::builder().time_bounds(bounds).tie_order(ties).start().await;
-            let seeded = seed_ties_and_boundaries(&fake);
-            let client = fake.client();
-            for way in WAYS {
-                // Stop after 700 users, in the middle of the 1,200 of one millisecond whichever
-                // way the walk goes, and resume.
-                let mut pages = walk(&client, way).page_size(100).max_items(700).pages();
-                let mut ids = Vec::new();
-                let mut token = None;
-                while let Some(page) = pages.try_next().await.unwrap() {
-                    ids.extend(page.items.into_iter().map(|user| user.id));
-                    token = Some(page.resume);
-                }
-                let rest = walk(&client, way).page_size(100).resume(token.unwrap());
-                ids.extend(rest.collect_all().await.unwrap().into_iter().map(|user| user.id));
-
-                assert_each_once(&ids, &seeded, &format!("{bounds:?}, {ties:?}, {way:?}"));
+    for (mode, fake, seeded) in crowded_fakes().await {
+        let client = fake.client();
+        for way in WAYS {
+            // Stop after 700 users, in the middle of the 1,200 of one millisecond whichever way
+            // the walk goes, and resume.
+            let mut pages = walk(&client, way).page_size(100).max_items(700).pages();
+            let mut ids = Vec::new();
+            let mut token = None;
+            while let Some(page) = pages.try_next().await.unwrap() {
+                ids.extend(page.items.into_iter().map(|user| user.id));
+                token = Some(page.resume);
             }
+            let rest = walk(&client, way).page_size(100).resume(token.unwrap());
+            ids.extend(rest.collect_all().await.unwrap().into_iter().map(|user| user.id));
+
+            assert_each_once(&ids, &seeded, &format!("{mode}, {way:?}"));
         }
     }
 }
