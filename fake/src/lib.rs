@@ -164,6 +164,7 @@
 #![warn(missing_debug_implementations)]
 #![forbid(unsafe_code)]
 
+mod body;
 mod error;
 mod fault;
 mod list;
@@ -172,6 +173,8 @@ mod render;
 mod seed;
 mod server;
 mod store;
+mod time;
+mod user;
 mod user_json;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -183,12 +186,13 @@ use http::Method;
 use serde::Serialize;
 use tokio::sync::watch;
 
+use body::Body;
 pub use error::FakeError;
 use fault::Matcher;
 pub use fault::{Fault, Reply};
 pub use quirks::{TieOrder, TimeBounds, VanishedCursor};
 use server::Shared;
-use store::{Body, now_ms};
+use time::now_ms;
 pub use user_json::UserJson;
 
 /// The key a [`FakeClerk`] accepts unless [`FakeClerkBuilder::secret_key`] says otherwise.

@@ -7,7 +7,8 @@ use percent_encoding::percent_decode_str;
 
 use super::error::Failure;
 use super::quirks::VanishedCursor;
-use super::store::{Store, User, cmp_nulls_last};
+use super::store::{Store, cmp_nulls_last};
+use super::user::User;
 
 /// Most values an array filter accepts.
 const MAX_VALUES: usize = 100;

@@ -5,9 +5,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::store::{
-    Ident, Membership, OAuthAccount, Org, Store, User, VERIFICATION_ATTEMPTS, Verified,
-};
+use super::store::Store;
+use super::user::{Ident, Membership, OAuthAccount, Org, User, VERIFICATION_ATTEMPTS, Verified};
 
 /// How long a one-time code stays valid, for rendered `expire_at`s.
 const CODE_TTL_MS: i64 = 600_000;

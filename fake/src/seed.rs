@@ -4,7 +4,9 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::store::{Ident, Secret, Store, User, Verified, now_ms};
+use super::store::Store;
+use super::time::now_ms;
+use super::user::{Ident, Secret, User, Verified};
 
 const FIRST_NAMES: &[(&str, &str)] = &[
     ("Ada", "ada"),

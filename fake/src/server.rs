@@ -17,12 +17,15 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::RecordedRequest;
+use super::body::Body;
 use super::error::Failure;
 use super::fault::{Fault, Reply, Schedule};
 use super::list::{self, Filters, ListRequest, Query};
 use super::render::{self, PageJson};
 use super::seed;
-use super::store::{Body, Secret, Store, merge, now_ms};
+use super::store::{Store, merge};
+use super::time::now_ms;
+use super::user::{Secret, User};
 
 /// Largest request body the fake reads (profile images included).
 pub(crate) const BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -574,7 +577,7 @@ struct DeletedJson<'a> {
 fn change(
     shared: &Shared,
     id: &str,
-    apply: impl FnOnce(&mut super::store::User, i64),
+    apply: impl FnOnce(&mut User, i64),
 ) -> Result<Response, Failure> {
     let mut state = shared.lock();
     let slot = state.store.find(id)?;

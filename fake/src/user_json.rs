@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::render;
-use super::store::{Ident, OAuthAccount, Secret, User, Verified};
+use super::user::{Ident, OAuthAccount, Secret, User, Verified};
 
 /// Builds the JSON of one Clerk `User`, exactly as [`FakeClerk`](crate::FakeClerk) answers it:
 /// every field the spec requires (nullable ones as `null`, collections as `[]`), in Clerk's field
