@@ -72,6 +72,11 @@ fn routes(spec: &OpenAPI) -> BTreeMap<String, Route> {
 fn apply_decoding_rules(spec: &mut OpenAPI) -> Result<DecodingRules, Error> {
     let mut doc = serde_json::to_value(&*spec)
         .map_err(|e| Error::Normalize(format!("cannot re-read the spec: {e}")))?;
+    // Shapes first: the rules after them name types the way typify will.
+    rules::named_response_schemas(&mut doc)?;
+    rules::nullable_where_used(&mut doc);
+    rules::merged_inline_all_of(&mut doc);
+    rules::formats_kept_as_sent(&mut doc);
     let mut native = Vec::new();
     native.extend(rules::list_or_page(&mut doc)?);
     native.extend(rules::discriminated_unions(&mut doc)?);
@@ -81,6 +86,7 @@ fn apply_decoding_rules(spec: &mut OpenAPI) -> Result<DecodingRules, Error> {
     rules::no_presence_alternatives(&mut doc);
     let relaxed = rules::absent_means_none(&mut doc, &native);
     rules::always_written(&mut doc);
+    rules::maps_sent_when_set(&mut doc);
     *spec = serde_json::from_value(doc)
         .map_err(|e| Error::Normalize(format!("a decoding rule broke the spec: {e}")))?;
     Ok((native, relaxed))

@@ -93,6 +93,9 @@ fn clerks_published_spec_goes_through_the_same_pipeline() {
 }
 
 /// Removes prose and vendor extensions, which may differ from Clerk's, leaving the facts.
+///
+/// The keys of a `properties` map are property names, not keywords: a property called
+/// `description` (or `summary`, `x-…`) is a fact and stays; its value, a schema, is stripped.
 fn facts(text: &str) -> serde_json::Value {
     fn strip(value: &mut serde_json::Value) {
         match value {
@@ -103,7 +106,14 @@ fn facts(text: &str) -> serde_json::Value {
                         "description" | "summary" | "example" | "examples" | "externalDocs"
                     ) && !key.starts_with("x-")
                 });
-                map.values_mut().for_each(strip);
+                for (key, value) in map.iter_mut() {
+                    match value {
+                        serde_json::Value::Object(properties) if key == "properties" => {
+                            properties.values_mut().for_each(strip);
+                        }
+                        _ => strip(value),
+                    }
+                }
             }
             serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
             _ => {}
@@ -116,6 +126,39 @@ fn facts(text: &str) -> serde_json::Value {
         info.remove(key);
     }
     value
+}
+
+#[test]
+fn facts_keep_a_property_named_description_but_not_description_text() {
+    let facts = facts(
+        "info: {title: T, version: '1'}
+components:
+  schemas:
+    Plan:
+      type: object
+      description: A plan.
+      properties:
+        description:
+          type: string
+          nullable: true
+          description: Text about the plan.
+        name:
+          type: string
+          summary: Not a fact.
+          x-speakeasy-name-override: title
+      required: [description]",
+    );
+    assert_eq!(
+        facts["components"]["schemas"]["Plan"],
+        serde_json::json!({
+            "type": "object",
+            "properties": {
+                "description": {"type": "string", "nullable": true},
+                "name": {"type": "string"}
+            },
+            "required": ["description"]
+        })
+    );
 }
 
 #[test]

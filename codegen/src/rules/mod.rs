@@ -7,6 +7,12 @@
 //! - [`decode_errors_in_the_crate`]: error responses are decoded by the crate, whatever the status.
 //! - [`prune_unreachable_schemas`]: no types for schemas nothing uses.
 //!
+//! Shape rules, on the spec as JSON, first: they restate a shape so typify and the decoding rules
+//! name and read it alike ([`named_response_schemas`], [`nullable_where_used`],
+//! [`merged_inline_all_of`], [`formats_kept_as_sent`]).
+//!
+//! Request rule, last: [`maps_sent_when_set`] (an empty metadata map can be sent).
+//!
 //! Decoding rules, on the spec as JSON, so every response decodes whatever Clerk sends, today and
 //! next year (documented in `openapi/README.md`, "Decoding rules", with the schemas they touch):
 //!
@@ -24,9 +30,14 @@ mod accept_unknown_fields;
 mod always_written;
 mod decode_errors_in_the_crate;
 mod discriminated_unions;
+mod formats_kept_as_sent;
 mod leave_out_multipart_operations;
 mod list_or_page;
+mod maps_sent_when_set;
+mod merged_inline_all_of;
+mod named_response_schemas;
 mod no_presence_alternatives;
+mod nullable_where_used;
 mod open_enums;
 mod prune_unreachable_schemas;
 mod unchecked_patterns;
@@ -36,9 +47,14 @@ pub use accept_unknown_fields::accept_unknown_fields;
 pub use always_written::always_written;
 pub use decode_errors_in_the_crate::{ERROR_SCHEMA, decode_errors_in_the_crate};
 pub use discriminated_unions::discriminated_unions;
+pub use formats_kept_as_sent::formats_kept_as_sent;
 pub use leave_out_multipart_operations::{HAND_WRITTEN, leave_out_multipart_operations};
 pub use list_or_page::list_or_page;
+pub use maps_sent_when_set::maps_sent_when_set;
+pub use merged_inline_all_of::merged_inline_all_of;
+pub use named_response_schemas::named_response_schemas;
 pub use no_presence_alternatives::no_presence_alternatives;
+pub use nullable_where_used::nullable_where_used;
 pub use open_enums::open_enums;
 pub use prune_unreachable_schemas::prune_unreachable_schemas;
 pub use unchecked_patterns::unchecked_patterns;
