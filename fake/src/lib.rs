@@ -164,12 +164,18 @@
 #![warn(missing_debug_implementations)]
 #![forbid(unsafe_code)]
 
+mod billing;
 mod body;
+mod credentials;
+mod devices;
 mod error;
 mod fault;
+mod identities;
+mod invitations;
 mod list;
 mod quirks;
 mod render;
+mod route;
 mod seed;
 mod server;
 mod store;
@@ -187,9 +193,11 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use body::Body;
+pub use devices::DevicePlatform;
 pub use error::FakeError;
 use fault::Matcher;
 pub use fault::{Fault, Reply};
+pub use invitations::{InvitationStatus, NewInvitation};
 pub use quirks::{TieOrder, TimeBounds, VanishedCursor};
 use server::Shared;
 use time::now_ms;
@@ -566,6 +574,71 @@ impl FakeClerk {
     /// 404 `resource_not_found` for an unknown user.
     pub fn set_totp_code(&self, user_id: &str, code: &str) -> Result<(), FakeError> {
         self.with_store(|store| store.set_totp_code(user_id, code))
+    }
+
+    /// Adds a passkey named `name` to the user: it shows in the user's `passkeys` (verified,
+    /// `last_used_at` when it was added) and `DELETE /users/{id}/passkeys/{passkey_id}` deletes
+    /// it. The Users API cannot add one (passkeys are made in a browser). Returns its id.
+    ///
+    /// # Errors
+    ///
+    /// 404 `resource_not_found` for an unknown user.
+    pub fn add_passkey(&self, user_id: &str, name: &str) -> Result<String, FakeError> {
+        self.with_store(|store| identities::add_passkey(store, user_id, name).map(String::from))
+    }
+
+    /// Enrolls an active trusted device of `platform`, named `name`, for the user: it shows in
+    /// `GET /users/{id}/trusted_devices` until `DELETE /users/{id}/trusted_devices/{device_id}`
+    /// revokes it. Devices enroll from Clerk's mobile SDKs, not through the Users API. Returns
+    /// its id.
+    ///
+    /// # Errors
+    ///
+    /// 404 `resource_not_found` for an unknown user.
+    pub fn add_trusted_device(
+        &self,
+        user_id: &str,
+        platform: DevicePlatform,
+        name: Option<&str>,
+    ) -> Result<String, FakeError> {
+        self.with_store(|store| devices::add(store, user_id, platform, name).map(String::from))
+    }
+
+    /// Adds an organization invitation for the user, as the Organizations API would have sent
+    /// it: it shows in `GET /users/{id}/organization_invitations`. Returns its id.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use clerk_users_fake::{FakeClerk, InvitationStatus, NewInvitation};
+    ///
+    /// let fake = FakeClerk::start().await;
+    /// let id = fake.add_user(serde_json::json!({"email_address": ["ada@example.com"]})).unwrap();
+    /// fake.add_organization_invitation(&id, NewInvitation::new("Acme Corp")).unwrap();
+    /// let accepted = NewInvitation::new("Globex").status(InvitationStatus::Accepted);
+    /// fake.add_organization_invitation(&id, accepted).unwrap();
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// 404 `resource_not_found` for an unknown user or inviter; 422 `form_param_missing` when no
+    /// email address is given and the user has no primary one.
+    pub fn add_organization_invitation(
+        &self,
+        user_id: &str,
+        invitation: NewInvitation,
+    ) -> Result<String, FakeError> {
+        self.with_store(|store| invitations::add(store, user_id, invitation).map(String::from))
+    }
+
+    /// Whether the user's password is marked compromised (by
+    /// `POST /users/{id}/password/set_compromised`; cleared by `unset_compromised`, a new
+    /// password or `remove_password`), or `None` if there is no such user. The answers do not
+    /// show it: the spec's `User` has no field for it (Clerk's `requires_password_reset`).
+    pub fn password_compromised(&self, user_id: &str) -> Option<bool> {
+        let state = self.shared.lock();
+        state.store.get(state.store.slot(user_id)?).map(|user| user.password_compromised)
     }
 
     /// The requests received so far, in the order they arrived (also those answered 401, 429 or

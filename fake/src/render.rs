@@ -5,13 +5,14 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::identities::{self, PasskeyJson};
 use super::store::Store;
 use super::user::{Ident, Membership, OAuthAccount, Org, User, VERIFICATION_ATTEMPTS, Verified};
 
 /// How long a one-time code stays valid, for rendered `expire_at`s.
 const CODE_TTL_MS: i64 = 600_000;
 /// The image of a user who never uploaded one.
-const DEFAULT_IMAGE_URL: &str = "https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsdCJ9";
+pub(crate) const DEFAULT_IMAGE_URL: &str = "https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsdCJ9";
 
 const NO_ITEMS: [(); 0] = [];
 
@@ -36,7 +37,7 @@ pub(crate) struct UserJson<'a> {
     email_addresses: Vec<EmailJson<'a>>,
     phone_numbers: Vec<PhoneJson<'a>>,
     web3_wallets: Vec<WalletJson<'a>>,
-    passkeys: [(); 0],
+    passkeys: Vec<PasskeyJson<'a>>,
     password_enabled: bool,
     two_factor_enabled: bool,
     totp_enabled: bool,
@@ -293,7 +294,7 @@ pub(crate) fn user(user: &User, now: i64) -> UserJson<'_> {
                 updated_at: wallet.created_at,
             })
             .collect(),
-        passkeys: NO_ITEMS,
+        passkeys: user.passkeys().iter().map(identities::passkey).collect(),
         password_enabled: user.password.is_some(),
         two_factor_enabled: user.two_factor_enabled(),
         totp_enabled: user.totp,
@@ -412,7 +413,7 @@ const ADMIN_PERMISSIONS: &[&str] = &[
 const MEMBER_PERMISSIONS: &[&str] = &["org:sys_memberships:read"];
 
 /// `"org:billing_admin"` -> `"Billing admin"`.
-fn role_name(role: &str) -> String {
+pub(crate) fn role_name(role: &str) -> String {
     let key = role.strip_prefix("org:").unwrap_or(role).replace('_', " ");
     let mut chars = key.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
@@ -497,6 +498,29 @@ pub(crate) fn oauth_token(account: &OAuthAccount) -> OAuthTokenJson<'_> {
         public_metadata: Map::new(),
         label: None,
         scopes: &["email", "profile", "openid"],
+    }
+}
+
+/// A `DeletedObject`.
+#[derive(Serialize)]
+pub(crate) struct DeletedJson {
+    object: &'static str,
+    id: Box<str>,
+    deleted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_id: Option<Box<str>>,
+}
+
+impl DeletedJson {
+    /// `{"object": object, "id": id, "deleted": true}`.
+    pub(crate) fn new(object: &'static str, id: Box<str>) -> DeletedJson {
+        DeletedJson { object, id, deleted: true, external_id: None }
+    }
+
+    /// Adds `external_id` (a deleted user's, when it had one).
+    pub(crate) fn external_id(mut self, external_id: Option<Box<str>>) -> DeletedJson {
+        self.external_id = external_id;
+        self
     }
 }
 

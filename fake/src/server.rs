@@ -1,6 +1,6 @@
 //! The HTTP side: one axum handler that logs the request, applies the scheduled faults and the
-//! knobs (latency, rate limit, failures), checks the key, routes the 18 operations by hand (so
-//! every miss is a Clerk-shaped 404), and answers.
+//! knobs (latency, rate limit, failures), checks the key, routes the 35 operations by hand
+//! ([`Route`]: every miss is a Clerk-shaped 404), and answers.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -9,8 +9,7 @@ use std::time::Duration;
 use axum::body::{Bytes, to_bytes};
 use axum::extract::{FromRequest, Multipart, Request, State as AxumState};
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, Method, StatusCode, header};
-use percent_encoding::percent_decode_str;
+use http::{HeaderMap, StatusCode, header};
 use serde::Serialize;
 use serde_json::json;
 use tokio::sync::watch;
@@ -18,14 +17,17 @@ use tokio::time::Instant;
 
 use super::RecordedRequest;
 use super::body::Body;
+use super::credentials;
 use super::error::Failure;
 use super::fault::{Fault, Reply, Schedule};
 use super::list::{self, Filters, ListRequest, Query};
-use super::render::{self, PageJson};
+use super::render::{self, DeletedJson, PageJson};
+use super::route::Route;
 use super::seed;
 use super::store::{Store, merge};
 use super::time::now_ms;
 use super::user::{Secret, User};
+use super::{billing, devices, identities, invitations};
 
 /// Largest request body the fake reads (profile images included).
 pub(crate) const BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -270,71 +272,6 @@ fn reply_response(shared: &Shared, reply: &Reply) -> Response {
     response
 }
 
-/// The operations, with their decoded path parameters.
-enum Route {
-    List,
-    Count,
-    Create,
-    Get(String),
-    Update(String),
-    Delete(String),
-    Ban(String, bool),
-    Lock(String, bool),
-    SetImage(String),
-    DeleteImage(String),
-    Metadata(String),
-    OAuthTokens(String, String),
-    Memberships(String),
-    VerifyPassword(String),
-    VerifyTotp(String),
-    DisableMfa(String),
-}
-
-impl Route {
-    fn parse(method: &Method, path: &str) -> Result<Route, Failure> {
-        let rest = path.strip_prefix("/v1/users").ok_or_else(Failure::route_not_found)?;
-        let segments: Vec<String> = if rest.is_empty() {
-            Vec::new()
-        } else {
-            let rest = rest.strip_prefix('/').ok_or_else(Failure::route_not_found)?;
-            rest.split('/')
-                .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
-                .collect()
-        };
-        if segments.iter().any(String::is_empty) {
-            return Err(Failure::route_not_found());
-        }
-        let m = method.clone();
-        let route = match (segments.as_slice(), m) {
-            ([], Method::GET) => Route::List,
-            ([], Method::POST) => Route::Create,
-            ([count], Method::GET) if count == "count" => Route::Count,
-            ([id], Method::GET) => Route::Get(id.clone()),
-            ([id], Method::PATCH) => Route::Update(id.clone()),
-            ([id], Method::DELETE) => Route::Delete(id.clone()),
-            ([id, action], method) => match (action.as_str(), method) {
-                ("ban", Method::POST) => Route::Ban(id.clone(), true),
-                ("unban", Method::POST) => Route::Ban(id.clone(), false),
-                ("lock", Method::POST) => Route::Lock(id.clone(), true),
-                ("unlock", Method::POST) => Route::Lock(id.clone(), false),
-                ("profile_image", Method::POST) => Route::SetImage(id.clone()),
-                ("profile_image", Method::DELETE) => Route::DeleteImage(id.clone()),
-                ("metadata", Method::PATCH) => Route::Metadata(id.clone()),
-                ("organization_memberships", Method::GET) => Route::Memberships(id.clone()),
-                ("verify_password", Method::POST) => Route::VerifyPassword(id.clone()),
-                ("verify_totp", Method::POST) => Route::VerifyTotp(id.clone()),
-                ("mfa", Method::DELETE) => Route::DisableMfa(id.clone()),
-                _ => return Err(Failure::route_not_found()),
-            },
-            ([id, tokens, provider], Method::GET) if tokens == "oauth_access_tokens" => {
-                Route::OAuthTokens(id.clone(), provider.clone())
-            }
-            _ => return Err(Failure::route_not_found()),
-        };
-        Ok(route)
-    }
-}
-
 /// 401 unless `Authorization: Bearer <the fake's key>`.
 fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<(), Failure> {
     let key = headers
@@ -403,14 +340,35 @@ async fn answer(shared: &Shared, request: Request) -> Result<Response, Failure> 
             let mut state = shared.lock();
             let slot = state.store.find(&id)?;
             let user = state.store.remove(slot).ok_or_else(|| Failure::user_not_found(&id))?;
-            json(&DeletedJson {
-                object: "user",
-                id: &user.id,
-                deleted: true,
-                external_id: user.external_id.as_deref(),
-            })
+            json(&DeletedJson::new("user", user.id).external_id(user.external_id))
         }
         Route::Ban(id, banned) => change(shared, &id, |user, _| user.banned = banned),
+        Route::BulkBan(banned) => {
+            let body = read_json(request).await?;
+            let ids = bulk_user_ids(&body)?;
+            let mut state = shared.lock();
+            let now = state.store.tick();
+            let mut slots: Vec<u32> = Vec::with_capacity(ids.len());
+            for id in &ids {
+                if let Some(slot) = state.store.slot(id)
+                    && !slots.contains(&slot)
+                {
+                    slots.push(slot);
+                }
+            }
+            for &slot in &slots {
+                if let Some(user) = state.store.get_mut(slot) {
+                    user.banned = banned;
+                    user.updated_at = now;
+                }
+            }
+            let users: Vec<_> = slots
+                .iter()
+                .filter_map(|&slot| state.store.get(slot))
+                .map(|user| render::user(user, now))
+                .collect();
+            json(&users)
+        }
         Route::Lock(id, locked) => {
             change(shared, &id, |user, now| user.locked_at = locked.then_some(now))
         }
@@ -455,6 +413,24 @@ async fn answer(shared: &Shared, request: Request) -> Result<Response, Failure> 
                 }
             })
         }
+        Route::ReplaceMetadata(id) => {
+            let body = read_json(request).await?;
+            body.allow_only(&["public_metadata", "private_metadata", "unsafe_metadata"])?;
+            let public = body.object("public_metadata")?;
+            let private = body.object("private_metadata")?;
+            let unsafe_ = body.object("unsafe_metadata")?;
+            change(shared, &id, |user, _| {
+                for (target, replacement) in [
+                    (&mut user.public_metadata, public),
+                    (&mut user.private_metadata, private),
+                    (&mut user.unsafe_metadata, unsafe_),
+                ] {
+                    if let Some(replacement) = replacement {
+                        target.clone_from(replacement);
+                    }
+                }
+            })
+        }
         Route::OAuthTokens(id, provider) => {
             let paginated = match query.first("paginated") {
                 None | Some("false") => false,
@@ -489,6 +465,10 @@ async fn answer(shared: &Shared, request: Request) -> Result<Response, Failure> 
                 .filter_map(|membership| render::membership(&state.store, user, membership))
                 .collect();
             page(shared, path, &PageJson { data, total_count: user.memberships.len() })
+        }
+        Route::Invitations(id) => {
+            let state = shared.lock();
+            page(shared, path, &invitations::list(&state.store, &id, &query)?)
         }
         Route::VerifyPassword(id) => {
             let body = read_json(request).await?;
@@ -560,16 +540,76 @@ async fn answer(shared: &Shared, request: Request) -> Result<Response, Failure> 
             }
             json(&json!({"user_id": id}))
         }
+        Route::DeleteFactor(id, factor) => {
+            json(&credentials::delete_factor(&mut shared.lock().store, &id, factor)?)
+        }
+        Route::RemovePassword(id) => {
+            let body = read_json(request).await?;
+            let mut state = shared.lock();
+            let slot = credentials::remove_password(&mut state.store, &id, &body)?;
+            user_response(&state.store, slot)
+        }
+        Route::PasswordCompromised(id, compromised) => {
+            // `unset_compromised` declares no body: whatever is sent is not read.
+            let body = if compromised { Some(read_json(request).await?) } else { None };
+            let mut state = shared.lock();
+            let slot =
+                credentials::set_compromised(&mut state.store, &id, body.as_ref(), compromised)?;
+            user_response(&state.store, slot)
+        }
+        Route::DeletePasskey(id, passkey) => {
+            json(&identities::delete_passkey(&mut shared.lock().store, &id, &passkey)?)
+        }
+        Route::DeleteWallet(id, wallet) => {
+            json(&identities::delete_wallet(&mut shared.lock().store, &id, &wallet)?)
+        }
+        Route::DeleteExternalAccount(id, account) => {
+            json(&identities::delete_external_account(&mut shared.lock().store, &id, &account)?)
+        }
+        Route::TrustedDevices(id) => {
+            let state = shared.lock();
+            page(shared, path, &devices::list(&state.store, &id)?)
+        }
+        Route::RevokeTrustedDevice(id, device) => {
+            json(&devices::revoke(&mut shared.lock().store, &id, &device)?)
+        }
+        Route::Subscription(id) => json(&billing::subscription(&shared.lock().store, &id)?),
+        Route::CreditBalance(id) => json(&billing::credit_balance(&shared.lock().store, &id)?),
+        Route::AdjustCredits(id) => {
+            let body = read_json(request).await?;
+            json(&billing::adjust(&mut shared.lock().store, &id, &body)?)
+        }
     }
 }
 
-#[derive(Serialize)]
-struct DeletedJson<'a> {
-    object: &'static str,
-    id: &'a str,
-    deleted: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    external_id: Option<&'a str>,
+/// Most ids `POST /users/ban` and `/users/unban` take.
+const BULK_MAX: usize = 50;
+
+/// The `user_ids` of a bulk ban or unban: 422 `form_param_missing` without them (or `null`), 422
+/// `form_param_format_invalid` for anything but an array of strings, and 400 for none
+/// (`form_param_missing`) or more than [`BULK_MAX`] (`form_param_array_size_exceeded`).
+fn bulk_user_ids(body: &Body) -> Result<Vec<String>, Failure> {
+    body.allow_only(&["user_ids"])?;
+    let ids = body.strings("user_ids")?.ok_or_else(|| Failure::missing_param("user_ids"))?;
+    if ids.is_empty() {
+        return Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "form_param_missing",
+            "at least one item must be provided",
+            "at least one item must be provided for `user_ids`",
+        )
+        .param("user_ids"));
+    }
+    if ids.len() > BULK_MAX {
+        return Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "form_param_array_size_exceeded",
+            "exceeds maximum size",
+            format!("user_ids should not exceed {BULK_MAX} items; {} were given.", ids.len()),
+        )
+        .param("user_ids"));
+    }
+    Ok(ids)
 }
 
 /// Applies `apply` to the user `id` (with the server clock), bumps `updated_at`, and answers the

@@ -323,6 +323,23 @@ impl Store {
         format!("https://img.clerk.com/fake/{user_id}/{}.png", self.images).into_boxed_str()
     }
 
+    /// The organization named `name` in [`Store::orgs`], created on first use.
+    pub(crate) fn org_named(&mut self, name: &str) -> usize {
+        if let Some(&org) = self.org_by_name.get(name) {
+            return org;
+        }
+        let id = self.random_id("org_");
+        let created_at = self.tick();
+        self.orgs.push(Org { id, name: name.into(), slug: slug(name), created_at });
+        self.org_by_name.insert(name.into(), self.orgs.len() - 1);
+        self.orgs.len() - 1
+    }
+
+    /// Forgets a deleted web3 wallet's `address` in the index of taken wallets.
+    pub(crate) fn unindex_wallet(&mut self, address: &str) {
+        self.wallets.remove(&lowercase(address));
+    }
+
     /// `add_membership`: the user joins the organization named `org_name` (created on first use).
     pub(crate) fn add_membership(
         &mut self,
@@ -331,16 +348,7 @@ impl Store {
         role: &str,
     ) -> Result<Box<str>, Failure> {
         let slot = self.find(user_id)?;
-        let org = match self.org_by_name.get(org_name) {
-            Some(&org) => org,
-            None => {
-                let id = self.random_id("org_");
-                let created_at = self.tick();
-                self.orgs.push(Org { id, name: org_name.into(), slug: slug(org_name), created_at });
-                self.org_by_name.insert(org_name.into(), self.orgs.len() - 1);
-                self.orgs.len() - 1
-            }
-        };
+        let org = self.org_named(org_name);
         if self.get(slot).is_some_and(|user| user.memberships.iter().any(|m| m.org == org)) {
             return Err(Failure::new(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -5,6 +5,10 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use super::billing::Billing;
+use super::devices::TrustedDevice;
+use super::invitations::Invitation;
+
 /// How long a lock through `POST /users/{id}/lock` lasts.
 pub(crate) const LOCKOUT_MS: i64 = 3_600_000;
 /// How many failed verification attempts a user has before a lockout (rendered, never counted).
@@ -68,6 +72,25 @@ pub(crate) struct OAuthAccount {
     pub(crate) created_at: i64,
 }
 
+/// A passkey of a user (added with `FakeClerk::add_passkey`; the fake does no WebAuthn).
+#[derive(Debug, Clone)]
+pub(crate) struct Passkey {
+    pub(crate) id: Box<str>,
+    pub(crate) name: Box<str>,
+    /// When it was added: rendered as `last_used_at`, which the spec requires.
+    pub(crate) created_at: i64,
+}
+
+/// What few users have, boxed in [`User::extra`] so that a user without any costs one pointer:
+/// passkeys, trusted devices, organization invitations and billing.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extra {
+    pub(crate) passkeys: Vec<Passkey>,
+    pub(crate) devices: Vec<TrustedDevice>,
+    pub(crate) invitations: Vec<Invitation>,
+    pub(crate) billing: Billing,
+}
+
 /// One user. Strings are boxed and absent collections empty, so a seeded user costs a few
 /// hundred bytes.
 #[derive(Debug, Clone)]
@@ -87,6 +110,9 @@ pub(crate) struct User {
     pub(crate) primary_wallet: Option<usize>,
     pub(crate) password: Option<Secret>,
     pub(crate) password_updated_at: Option<i64>,
+    /// Set by `POST /users/{id}/password/set_compromised`, cleared by `unset_compromised` and by
+    /// a new or removed password. Not rendered: the spec's `User` has no field for it.
+    pub(crate) password_compromised: bool,
     pub(crate) totp: bool,
     /// The code `verify_totp` accepts as a TOTP code (see `FakeClerk::set_totp_code`).
     pub(crate) totp_code: Option<Box<str>>,
@@ -112,6 +138,8 @@ pub(crate) struct User {
     pub(crate) bypass_client_trust: bool,
     pub(crate) memberships: Vec<Membership>,
     pub(crate) oauth: Vec<OAuthAccount>,
+    /// Passkeys, trusted devices, invitations and billing; `None` until the user has one.
+    pub(crate) extra: Option<Box<Extra>>,
     /// When the store took the user in (0, 1, 2, …): the tie order [`TieOrder::Insertion`].
     pub(crate) inserted: u64,
 }
@@ -134,6 +162,7 @@ impl User {
             primary_wallet: None,
             password: None,
             password_updated_at: None,
+            password_compromised: false,
             totp: false,
             totp_code: None,
             backup_codes: Vec::new(),
@@ -156,6 +185,7 @@ impl User {
             bypass_client_trust: false,
             memberships: Vec::new(),
             oauth: Vec::new(),
+            extra: None,
             inserted: 0,
         }
     }
@@ -192,13 +222,50 @@ impl User {
 
     /// Turns every second factor off.
     pub(crate) fn disable_mfa(&mut self, now: i64) {
-        if self.two_factor_enabled() {
+        self.remove_second_factors(true, true, now);
+    }
+
+    /// Removes TOTP and/or the backup codes; records `mfa_disabled_at` when that leaves no second
+    /// factor (and there was one), and bumps `updated_at`.
+    pub(crate) fn remove_second_factors(&mut self, totp: bool, backup_codes: bool, now: i64) {
+        let was_on = self.two_factor_enabled();
+        if totp {
+            self.totp = false;
+            self.totp_code = None;
+        }
+        if backup_codes {
+            self.backup_codes.clear();
+        }
+        if was_on && !self.two_factor_enabled() {
             self.mfa_disabled_at = Some(now);
         }
-        self.totp = false;
-        self.totp_code = None;
-        self.backup_codes.clear();
         self.updated_at = now;
+    }
+
+    /// The user's passkeys, trusted devices, invitations and billing, if any.
+    pub(crate) fn extra(&self) -> Option<&Extra> {
+        self.extra.as_deref()
+    }
+
+    /// The same, made on first use.
+    pub(crate) fn extra_mut(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// The user's passkeys.
+    pub(crate) fn passkeys(&self) -> &[Passkey] {
+        self.extra().map_or(&[], |extra| &extra.passkeys)
+    }
+
+    /// How many identifications the user has (email addresses, phone numbers, web3 wallets, a
+    /// username, external accounts, passkeys): deleting the last one is refused.
+    pub(crate) fn identifications(&self) -> usize {
+        self.emails.len()
+            + self.phones.len()
+            + self.wallets.len()
+            + usize::from(self.username.is_some())
+            + self.oauth.len()
+            + self.passkeys().len()
     }
 
     /// The main identifier, as organization memberships show it.

@@ -7,7 +7,9 @@
 use std::fmt::Debug;
 
 use clerk_users::types;
-use clerk_users_fake::{FakeClerk, Fault, Reply, UserJson};
+use clerk_users_fake::{
+    DevicePlatform, FakeClerk, Fault, InvitationStatus, NewInvitation, Reply, UserJson,
+};
 use http::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -73,8 +75,8 @@ async fn ok(fake: &FakeClerk, method: Method, path: &str, body: Option<Value>) -
 }
 
 /// A user with every part the fake renders: several emails (one reserved), a phone, a wallet,
-/// a password, TOTP and backup codes, metadata, an OAuth account, a membership, an image, and a
-/// lock.
+/// a password, TOTP and backup codes, metadata, an OAuth account, a membership, passkeys, an
+/// image, and a lock.
 async fn full_user(fake: &FakeClerk) -> String {
     let id = fake
         .add_user(json!({
@@ -101,6 +103,8 @@ async fn full_user(fake: &FakeClerk) -> String {
     fake.add_oauth_token(&id, "oauth_google", "ya29.token").unwrap();
     fake.add_membership(&id, "Analytical Engines", "org:admin").unwrap();
     fake.add_membership(&id, "Difference Engines", "org:billing_admin").unwrap();
+    fake.add_passkey(&id, "MacBook Touch ID").unwrap();
+    fake.add_passkey(&id, "Pixel").unwrap();
     id
 }
 
@@ -206,6 +210,110 @@ async fn every_other_answer_matches_the_spec() {
     }
 }
 
+/// The answers of the 17 operations of API version 2026-05-12 (35 in all).
+#[tokio::test]
+async fn every_answer_of_the_newer_operations_matches_the_spec() {
+    let fake = FakeClerk::start().await;
+    let id = full_user(&fake).await;
+    let other = fake.add_user(json!({"email_address": ["b@example.com"]})).unwrap();
+    let user = format!("/users/{id}");
+
+    let banned =
+        ok(&fake, Method::POST, "/users/ban", Some(json!({"user_ids": [&id, "user_x", &other]})))
+            .await;
+    assert_eq!(banned.as_array().unwrap().len(), 2);
+    round_trip::<Vec<types::User>>("bulk ban", &banned);
+    let unbanned =
+        ok(&fake, Method::POST, "/users/unban", Some(json!({"user_ids": [&other]}))).await;
+    round_trip::<Vec<types::User>>("bulk unban", &unbanned);
+    let replaced = ok(
+        &fake,
+        Method::PUT,
+        &format!("{user}/metadata"),
+        Some(json!({"public_metadata": {"tier": [1, {"a": null}]}, "private_metadata": {}})),
+    )
+    .await;
+    round_trip::<types::User>("a user after a metadata replacement", &replaced);
+
+    let compromised =
+        ok(&fake, Method::POST, &format!("{user}/password/set_compromised"), Some(json!({}))).await;
+    round_trip::<types::User>("set compromised", &compromised);
+    let cleared =
+        ok(&fake, Method::POST, &format!("{user}/password/unset_compromised"), None).await;
+    round_trip::<types::User>("unset compromised", &cleared);
+    let no_password = ok(&fake, Method::POST, &format!("{user}/remove_password"), None).await;
+    assert_eq!(no_password["password_enabled"], false);
+    round_trip::<types::User>("remove password", &no_password);
+
+    let totp = ok(&fake, Method::DELETE, &format!("{user}/totp"), None).await;
+    round_trip::<types::DeleteTotpResponse>("delete TOTP", &totp);
+    let codes = ok(&fake, Method::DELETE, &format!("{user}/backup_code"), None).await;
+    round_trip::<types::DeleteBackupCodeResponse>("delete backup codes", &codes);
+
+    let before = ok(&fake, Method::GET, &user, None).await;
+    let passkey = before["passkeys"][0]["id"].as_str().unwrap().to_owned();
+    let wallet = before["web3_wallets"][0]["id"].as_str().unwrap().to_owned();
+    let account = before["external_accounts"][0]["id"].as_str().unwrap().to_owned();
+    for (what, path) in [
+        ("a deleted passkey", format!("{user}/passkeys/{passkey}")),
+        ("a deleted web3 wallet", format!("{user}/web3_wallets/{wallet}")),
+        ("a deleted external account", format!("{user}/external_accounts/{account}")),
+    ] {
+        round_trip::<types::DeletedObject>(what, &ok(&fake, Method::DELETE, &path, None).await);
+    }
+    round_trip::<types::User>(
+        "a user after the deletions",
+        &ok(&fake, Method::GET, &user, None).await,
+    );
+
+    let devices = format!("{user}/trusted_devices");
+    round_trip::<types::TrustedDeviceList>(
+        "no devices",
+        &ok(&fake, Method::GET, &devices, None).await,
+    );
+    let device = fake.add_trusted_device(&id, DevicePlatform::Ios, Some("iPhone")).unwrap();
+    fake.add_trusted_device(&id, DevicePlatform::Android, None).unwrap();
+    let list = ok(&fake, Method::GET, &devices, None).await;
+    assert_eq!(list["total_count"], 2);
+    round_trip::<types::TrustedDeviceList>("trusted devices", &list);
+    let revoked = ok(&fake, Method::DELETE, &format!("{devices}/{device}"), None).await;
+    assert_eq!(revoked["status"], "revoked");
+    round_trip::<types::TrustedDevice>("a revoked device", &revoked);
+
+    let invitations = format!("{user}/organization_invitations");
+    let empty = ok(&fake, Method::GET, &invitations, None).await;
+    round_trip::<types::OrganizationInvitationsWithPublicOrganizationData>(
+        "no invitations",
+        &empty,
+    );
+    let inviter = NewInvitation::new("Analytical Engines").role("org:admin").inviter(&other);
+    fake.add_organization_invitation(&id, inviter).unwrap();
+    let expired = NewInvitation::new("Globex").status(InvitationStatus::Expired);
+    fake.add_organization_invitation(&id, expired).unwrap();
+    let page = ok(&fake, Method::GET, &invitations, None).await;
+    assert_eq!(page["total_count"], 2);
+    assert_eq!(page["data"][1]["public_inviter_data"]["user_id"], *other);
+    round_trip::<types::OrganizationInvitationsWithPublicOrganizationData>("invitations", &page);
+
+    let subscription = ok(&fake, Method::GET, &format!("{user}/billing/subscription"), None).await;
+    round_trip::<types::CommerceSubscription>("the subscription", &subscription);
+    let credits = format!("{user}/billing/credits");
+    let none = ok(&fake, Method::GET, &credits, None).await;
+    assert_eq!(none["balance"], Value::Null);
+    round_trip::<types::CommerceCreditBalanceResponse>("no credit balance", &none);
+    for body in [
+        json!({"amount": 2500, "action": "increase", "idempotency_key": "a", "note": "welcome"}),
+        json!({"amount": 999, "action": "decrease", "idempotency_key": "b", "currency": "USD"}),
+        json!({"amount": 999, "action": "decrease", "idempotency_key": "b"}),
+    ] {
+        let entry = ok(&fake, Method::POST, &credits, Some(body)).await;
+        round_trip::<types::CommerceCreditLedgerResponse>("a ledger entry", &entry);
+    }
+    let balance = ok(&fake, Method::GET, &credits, None).await;
+    assert_eq!(balance["balance"]["amount"], 1501);
+    round_trip::<types::CommerceCreditBalanceResponse>("a credit balance", &balance);
+}
+
 #[tokio::test]
 async fn every_error_the_fake_answers_matches_the_spec() {
     let fake = FakeClerk::builder().rate_limit(1, std::time::Duration::from_secs(60)).start().await;
@@ -224,6 +332,23 @@ async fn every_error_the_fake_answers_matches_the_spec() {
         (Method::GET, "/users?limit=0".to_owned(), None),
         (Method::POST, format!("/users/{id}/verify_password"), Some(json!({"password": "x"}))),
         (Method::POST, format!("/users/{id}/verify_totp"), Some(json!({"code": "1"}))),
+        (Method::POST, "/users/ban".to_owned(), Some(json!({"user_ids": []}))),
+        (Method::POST, "/users/unban".to_owned(), Some(json!({"user_ids": (vec![""; 51])}))),
+        (Method::DELETE, format!("/users/{id}/passkeys/idn_x"), None),
+        (Method::DELETE, format!("/users/{id}/external_accounts/eac_x"), None),
+        (Method::POST, format!("/users/{id}/password/set_compromised"), None),
+        (
+            Method::POST,
+            format!("/users/{id}/billing/credits"),
+            Some(json!({"amount": 1, "action": "decrease", "idempotency_key": "k"})),
+        ),
+        (
+            Method::POST,
+            format!("/users/{id}/billing/credits"),
+            Some(
+                json!({"amount": 1, "action": "increase", "idempotency_key": "k", "currency": "EUR"}),
+            ),
+        ),
     ] {
         errors.push(send(&fake, method, &path, body).await);
     }
@@ -235,7 +360,13 @@ async fn every_error_the_fake_answers_matches_the_spec() {
     errors.push(send(&fake, Method::GET, "/users", None).await);
 
     let statuses: Vec<u16> = errors.iter().map(|(status, _)| *status).collect();
-    assert_eq!(statuses, [200, 429, 404, 404, 422, 422, 422, 400, 422, 400, 400, 401, 503, 422]);
+    assert_eq!(
+        statuses,
+        [
+            200, 429, 404, 404, 422, 422, 422, 400, 422, 400, 400, 400, 400, 404, 404, 400, 422,
+            400, 401, 503, 422
+        ]
+    );
     for (status, body) in &errors[1..] {
         round_trip::<types::ClerkErrors>(&format!("a {status} error"), body);
     }

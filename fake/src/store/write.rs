@@ -399,9 +399,11 @@ impl Store {
         if let Some(password) = password {
             user.password = Some(Secret::Plain(password.into_boxed_str()));
             user.password_updated_at = Some(now);
+            user.password_compromised = false;
         } else if digest.is_some() {
             user.password = Some(Secret::Opaque);
             user.password_updated_at = Some(now);
+            user.password_compromised = false;
         }
         let mfa_was_on = user.two_factor_enabled();
         if totp {
