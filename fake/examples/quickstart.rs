@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Without `CLERK_SECRET_KEY` it starts a local fake Clerk (`clerk_users_fake::FakeClerk`) and
-//! calls every one of the 18 operations against it. With the key it only reads: it counts users,
+//! calls every one of the 35 operations against it. With the key it only reads: it counts users,
 //! lists a few, and fetches one with their organization memberships.
 //!
 //! `RUST_LOG=clerk_users=debug` shows the client's tracing: a span per request and per attempt.
@@ -15,7 +15,7 @@ use std::num::NonZeroU64;
 use std::process::ExitCode;
 
 use clerk_users::{Client, types};
-use clerk_users_fake::FakeClerk;
+use clerk_users_fake::{DevicePlatform, FakeClerk, NewInvitation};
 use serde_json::{Value, json};
 
 #[tokio::main]
@@ -83,15 +83,19 @@ async fn read_only_tour(client: &Client) -> Result<(), Box<dyn std::error::Error
 }
 
 /// What the Users API cannot set up itself (a Google sign-in, an organization, an authenticator
-/// app), done on the fake's side so the tour has something to show.
+/// app, a passkey, a trusted phone, an invitation), done on the fake's side so the tour has
+/// something to show.
 fn connect(fake: &FakeClerk, id: &str) -> Result<(), Box<dyn std::error::Error>> {
     fake.add_oauth_token(id, "oauth_google", "ya29.demo-token")?;
     fake.add_membership(id, "Analytical Engines", "org:admin")?;
     fake.set_totp_code(id, "123456")?;
+    fake.add_passkey(id, "MacBook Touch ID")?;
+    fake.add_trusted_device(id, DevicePlatform::Ios, Some("Ada's iPhone"))?;
+    fake.add_organization_invitation(id, NewInvitation::new("Difference Engines"))?;
     Ok(())
 }
 
-/// Calls all 18 operations, printing each request and what came back; `prepare` connects the new
+/// Calls all 35 operations, printing each request and what came back; `prepare` connects the new
 /// user to what the Users API cannot create.
 async fn full_tour(
     client: &Client,
@@ -102,6 +106,7 @@ async fn full_tour(
         .create_user()
         .body_map(|b| {
             b.email_address(vec!["ada@example.com".to_owned()])
+                .web3_wallet(vec!["0x52908400098527886E0F7030069857D2E4169EE7".to_owned()])
                 .first_name("Ada".to_owned())
                 .password("correct horse".to_owned())
         })
@@ -211,11 +216,164 @@ async fn full_tour(
         format!("total_count = {:?}", memberships.total_count),
     );
 
+    newer_operations(client, &id).await?;
+
     let deleted = client.delete_user().user_id(&id).send().await?;
     step("delete_user", &format!("DELETE /users/{id}"), format!("deleted = {:?}", deleted.deleted));
     // The error's line names the request, Clerk's code and message, and the trace id.
     let missing = client.get_user().user_id("user_missing").send().await.unwrap_err();
     step("get_user", "GET /users/user_missing", missing.to_string());
+    Ok(())
+}
+
+/// The 17 operations of API version 2026-05-12, on the user `id`.
+async fn newer_operations(client: &Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let body = |json: Value| json.as_object().cloned().unwrap_or_default();
+    let ids = vec![id.to_owned(), "user_missing".to_owned()];
+    let users = client.users_ban().body_map(|b| b.user_ids(ids.clone())).send().await?;
+    step("users_ban", "POST /users/ban", format!("{} user(s) banned", users.len()));
+    let users = client.users_unban().body_map(|b| b.user_ids(ids)).send().await?;
+    step("users_unban", "POST /users/unban", format!("{} user(s) unbanned", users.len()));
+    let user = client
+        .replace_user_metadata()
+        .user_id(id)
+        .body_map(|b| b.public_metadata(body(json!({"tier": "team"}))))
+        .send()
+        .await?;
+    step(
+        "replace_user_metadata",
+        &format!("PUT /users/{id}/metadata"),
+        format!("public_metadata = {}", json!(user.public_metadata)),
+    );
+
+    client.set_user_password_compromised().user_id(id).send().await?;
+    step(
+        "set_user_password_compromised",
+        &format!("POST /users/{id}/password/set_compromised"),
+        "ok".to_owned(),
+    );
+    client.unset_user_password_compromised().user_id(id).send().await?;
+    step(
+        "unset_user_password_compromised",
+        &format!("POST /users/{id}/password/unset_compromised"),
+        "ok".to_owned(),
+    );
+    let user = client.remove_user_password().user_id(id).send().await?;
+    step(
+        "remove_user_password",
+        &format!("POST /users/{id}/remove_password"),
+        format!("password_enabled = {:?}", user.password_enabled),
+    );
+    let totp = client.delete_totp().user_id(id).send().await?;
+    step(
+        "delete_totp",
+        &format!("DELETE /users/{id}/totp"),
+        format!("user_id = {:?}", totp.user_id),
+    );
+    let codes = client.delete_backup_code().user_id(id).send().await?;
+    step(
+        "delete_backup_code",
+        &format!("DELETE /users/{id}/backup_code"),
+        format!("user_id = {:?}", codes.user_id),
+    );
+
+    let user = client.get_user().user_id(id).send().await?;
+    if let Some(passkey) = user.passkeys.first().and_then(|p| p.id.as_deref()) {
+        let deleted = client
+            .user_passkey_delete()
+            .user_id(id)
+            .passkey_identification_id(passkey)
+            .send()
+            .await?;
+        step(
+            "user_passkey_delete",
+            &format!("DELETE /users/{id}/passkeys/{passkey}"),
+            format!("deleted = {:?}", deleted.deleted),
+        );
+    }
+    if let Some(wallet) = user.web3_wallets.first().and_then(|w| w.id.as_deref()) {
+        let deleted = client
+            .user_web3_wallet_delete()
+            .user_id(id)
+            .web3_wallet_identification_id(wallet)
+            .send()
+            .await?;
+        step(
+            "user_web3_wallet_delete",
+            &format!("DELETE /users/{id}/web3_wallets/{wallet}"),
+            format!("deleted = {:?}", deleted.deleted),
+        );
+    }
+    if let Some(account) = user.external_accounts.first().map(|a| a.id.as_str()) {
+        let deleted = client
+            .delete_external_account()
+            .user_id(id)
+            .external_account_id(account)
+            .send()
+            .await?;
+        step(
+            "delete_external_account",
+            &format!("DELETE /users/{id}/external_accounts/{account}"),
+            format!("deleted = {:?}", deleted.deleted),
+        );
+    }
+
+    let devices = client.list_user_trusted_devices().user_id(id).send().await?;
+    step(
+        "list_user_trusted_devices",
+        &format!("GET /users/{id}/trusted_devices"),
+        format!("total_count = {:?}", devices.total_count),
+    );
+    if let Some(device) = devices.data.first() {
+        let revoked = client
+            .revoke_user_trusted_device()
+            .user_id(id)
+            .trusted_device_id(&device.id)
+            .send()
+            .await?;
+        step(
+            "revoke_user_trusted_device",
+            &format!("DELETE /users/{id}/trusted_devices/{}", device.id),
+            format!("status = {:?}", revoked.status.as_ref().map(|s| s.as_str())),
+        );
+    }
+    let invitations = client.users_get_organization_invitations().user_id(id).send().await?;
+    step(
+        "users_get_organization_invitations",
+        &format!("GET /users/{id}/organization_invitations"),
+        format!("total_count = {:?}", invitations.total_count),
+    );
+
+    let subscription = client.get_user_billing_subscription().user_id(id).send().await?;
+    step(
+        "get_user_billing_subscription",
+        &format!("GET /users/{id}/billing/subscription"),
+        format!("status = {:?}", subscription.status.as_ref().map(|s| s.as_str())),
+    );
+    let entry = client
+        .adjust_user_billing_credit_balance()
+        .user_id(id)
+        .body_map(|b| {
+            b.amount(500)
+                .action(types::AdjustCreditBalanceRequestAction::Increase)
+                .idempotency_key("welcome-credit".to_owned())
+        })
+        .send()
+        .await?;
+    step(
+        "adjust_user_billing_credit_balance",
+        &format!("POST /users/{id}/billing/credits"),
+        format!("ledger entry {}", entry.id),
+    );
+    let credits = client.get_user_billing_credit_balance().user_id(id).send().await?;
+    step(
+        "get_user_billing_credit_balance",
+        &format!("GET /users/{id}/billing/credits"),
+        format!(
+            "balance = {:?}",
+            credits.balance.as_ref().and_then(|b| b.amount_formatted.as_deref())
+        ),
+    );
     Ok(())
 }
 

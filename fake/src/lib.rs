@@ -1,5 +1,5 @@
 //! An in-memory fake of [Clerk]'s Users API for testing code that uses [`clerk_users`]:
-//! [`FakeClerk`] serves the 18 Users operations on a real HTTP server on `127.0.0.1`, so tests run
+//! [`FakeClerk`] serves the 35 Users operations on a real HTTP server on `127.0.0.1`, so tests run
 //! without a Clerk account or a network, and it can fail, stall, grow or repeat itself on the
 //! request you choose, so you can test what your code does when Clerk misbehaves.
 //!
@@ -131,6 +131,21 @@
 //!   orderings (`-created_at` by default; ties by id by default), `limit` (1 to 500, default 10),
 //!   `offset`, and the `starting_after` cursor (created_at orderings only, not with a non-zero
 //!   offset; 422 for an id no user has, by default).
+//! - The 17 operations Clerk added in API version 2026-05-12, with state that later answers show:
+//!   bulk ban and unban (`POST /users/ban`, `/users/unban`), metadata replacement (`PUT
+//!   /users/{id}/metadata`: each map given replaces the stored one, `{}` clears it, a map left
+//!   out or `null` stays), password removal, the compromised-password flag
+//!   ([`FakeClerk::password_compromised`]), TOTP and backup-code deletion (`mfa_disabled_at` is
+//!   set when no second factor is left, as `DELETE /users/{id}/mfa` does), passkey, web3 wallet
+//!   and external account deletion (a `DeletedObject`; the wallet's address is free again and
+//!   the primary wallet moves to the first one left; the account's OAuth token goes with it),
+//!   trusted devices (the active ones, newest first; a revoke answers the device with
+//!   `status: revoked`), organization invitations (newest first, `status` filter, `limit` and
+//!   `offset`), and billing (the subscription, the credit balance, and adjustments written to a
+//!   ledger). Passkeys, trusted devices and invitations cannot be made through the Users API:
+//!   [`add_passkey`](FakeClerk::add_passkey),
+//!   [`add_trusted_device`](FakeClerk::add_trusted_device) and
+//!   [`add_organization_invitation`](FakeClerk::add_organization_invitation) make them.
 //! - Every error is a `ClerkErrors` body; any other path or method is a 404; a malformed request
 //!   is a 4xx, never a crash.
 //!
@@ -151,11 +166,50 @@
 //! CLERK_API_URL=http://127.0.0.1:8080/v1 CLERK_SECRET_KEY=sk_test_fake
 //! ```
 //!
+//! ## What the fake chose for the newer operations
+//!
+//! Clerk's docs do not say how these behave; the fake answers this way (a [`Fault`] on
+//! [`on_route`](FakeClerk::on_route) gives any other answer, such as a 409 or a 403
+//! `billing_not_enabled`):
+//!
+//! - Bulk ban and unban take 1 to 50 `user_ids`: none is 400 `form_param_missing` ("at least one
+//!   item must be provided"), 51 or more 400 `form_param_array_size_exceeded` (the spec declares
+//!   400; Clerk's error catalogue lists these codes as 422), no `user_ids` at all 422
+//!   `form_param_missing`. Ids no user has are skipped; the answer is the users that exist, in
+//!   the order asked, each once (an empty array if none does).
+//! - Setting the compromised flag on a user without a password is 400 `no_password_set`;
+//!   unsetting it always succeeds. A new password (`PATCH /users/{id}`) or `remove_password`
+//!   clears it. It is not in the answers: the spec's `User` has no `requires_password_reset`.
+//! - Removing the password of a user without one answers the user unchanged, `updated_at`
+//!   included; `password_last_updated_at` stays. `sign_out_of_other_sessions` and
+//!   `revoke_all_sessions` are checked and do nothing: the fake has no sessions.
+//! - Deleting TOTP or backup codes a user does not have answers `{"user_id": …}` like a deletion.
+//! - Deleting a user's last identification (email addresses, phone numbers, web3 wallets, a
+//!   username, external accounts and passkeys count) through the wallet or external account
+//!   deletion is 400 `identification_deletion_failed`. Unknown ids are 404: `resource_not_found`
+//!   for a wallet or trusted device, `external_account_not_found`, `passkey_not_registered`. A
+//!   device already revoked is a 404 too.
+//! - Billing is on for users: every user has an active subscription to the free plan
+//!   (`cplan_free_user`, $0 a month, since the user was created, nothing due), with ids made from
+//!   the user's (`csub_2abc`, `csubi_2abc`, payer `cpayer_2abc` for `user_2abc`) and instance
+//!   `ins_fake`. Credits are US cents: `balance` is `null` until the first adjustment;
+//!   `amount_formatted` is the decimal amount without the symbol (`"10.50"`, `"-3.00"`). An
+//!   adjustment of 0 or less is 422 `invalid_credit_amount`, an action other than
+//!   `increase`/`decrease` 422 `invalid_credit_action`, a currency other than USD 400
+//!   `currency_invalid`, a decrease below zero 422 `insufficient_credit_balance`. An
+//!   idempotency key already in the user's ledger answers that entry again and changes nothing,
+//!   whatever the rest of the body says; keys are per user and never expire. A ledger entry's
+//!   `source_type` is `grant` (an increase) or `debit` (a decrease), its `source_id` the
+//!   idempotency key, its amount negative for a decrease, and its `created_at` an RFC 3339
+//!   string, as the spec says.
+//! - Invitations expire 30 days after they are made (`expires_at`; the status does not change
+//!   by itself) and have no `url`. An unknown `status` filter is 422 `form_param_value_invalid`.
+//!
 //! # What it does not do
 //!
-//! No real TOTP, password hashing or image storage: a password imported as a digest (and a seeded
-//! user's password) never verifies, and an uploaded image only changes `has_image` and
-//! `image_url`. Instance settings (required identifiers, allowed sign-in methods, plan features)
+//! No real TOTP, password hashing, WebAuthn, sessions, payments or image storage: a password
+//! imported as a digest (and a seeded user's password) never verifies, a passkey is a name, and
+//! an uploaded image only changes `has_image` and `image_url`. Instance settings (required identifiers, allowed sign-in methods, plan features)
 //! are not modelled: every create that passes the checks above succeeds.
 //!
 //! [Clerk]: https://clerk.com
