@@ -116,7 +116,7 @@ fn broken_shape(operation: &str, expected: &[&str], actual: &[&str]) -> String {
 
 /// The path template of a generated or hand-written operation, from the table the code generator
 /// writes.
-fn template(operation: &str) -> Option<&'static str> {
+pub(crate) fn template(operation: &str) -> Option<&'static str> {
     crate::generated::OPERATION_PATHS
         .iter()
         .find(|(name, _)| *name == operation)

@@ -377,6 +377,36 @@ mod tests {
             crate::generated::OPERATION_PATHS.iter().map(|(operation, _)| *operation).collect();
         assert_eq!(decided, in_spec, "every operation needs a retry decision here");
     }
+
+    #[test]
+    fn the_readme_operations_table_says_what_the_client_does() {
+        let readme = include_str!("../README.md");
+        let rows: Vec<Vec<&str>> = readme
+            .lines()
+            .skip_while(|line| !line.starts_with("| operation | builder method |"))
+            .skip(2)
+            .take_while(|line| line.starts_with("| `"))
+            .map(|line| line.trim_matches('|').split(" | ").map(str::trim).collect())
+            .collect();
+        let mut listed = Vec::new();
+        for row in &rows {
+            let [_, name, request, _, retried, _] = row[..] else {
+                panic!("a row of six cells: {row:?}");
+            };
+            let name = name.trim_matches('`');
+            let (method, path) = request.trim_matches('`').split_once(' ').unwrap();
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            assert_eq!(crate::path::template(name), Some(path), "{name}");
+            let expected = if is_idempotent(name, &method) { "yes" } else { "no" };
+            assert_eq!(retried, expected, "{name}");
+            listed.push(name);
+        }
+        listed.sort_unstable();
+        let mut in_spec: Vec<&str> =
+            crate::generated::OPERATION_PATHS.iter().map(|(operation, _)| *operation).collect();
+        in_spec.sort_unstable();
+        assert_eq!(listed, in_spec);
+    }
 }
 
 /// Fuzzing the retry policy with what a `Retry-After` can say; see `tests/fuzz.rs` for longer
