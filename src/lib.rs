@@ -84,6 +84,21 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Every Users operation, and bulk bans
+//!
+//! All 35 operations Clerk tags `Users` in API version 2026-05-12 are methods of [`Client`],
+//! named after their `operationId` (`users_ban`, `replace_user_metadata`,
+//! `list_user_trusted_devices`, …; the README has the table). On top of the bulk ones,
+//! [`Client::ban_users`] and [`Client::unban_users`] take any number of ids and send them 50 at a
+//! time, reporting which users changed and which batches failed:
+//!
+//! ```no_run
+//! # async fn run(client: clerk_users::Client, spammers: Vec<String>) {
+//! let outcome = client.ban_users(spammers).await;
+//! println!("banned {}, not banned {}", outcome.succeeded.len(), outcome.failed_ids().count());
+//! # }
+//! ```
+//!
 //! # Decoding what Clerk really sends
 //!
 //! Responses never fail on a field, enum value or verification kind Clerk adds later: enums are
@@ -135,7 +150,7 @@
 //!
 //! Ids are percent-encoded as one path segment. `""`, `"."` and `".."` would address another
 //! endpoint (`get_user("")` would list users), and so would an id equal to another route's
-//! segment (`get_user("count")` is the user count), so they fail with [`Error::InvalidRequest`]
+//! segment (`get_user("count")` is the user count, `get_user("ban")` the bulk ban), so they fail with [`Error::InvalidRequest`]
 //! before anything is sent.
 //!
 //! [Clerk]: https://clerk.com
@@ -149,6 +164,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod absent_means_none;
+pub mod bulk;
 mod client;
 mod config_error;
 mod discriminated_union;
@@ -171,6 +187,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }
 
+pub use bulk::{BulkBan, BulkOutcome};
 pub use client::{ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE};
 pub use config_error::ConfigError;
 pub use error::{ApiError, DecodeError, Error, ErrorBody, RequestLine, Result};

@@ -1,4 +1,5 @@
-//! Walking Clerk's lists: every user, a user's organization memberships, OAuth access tokens.
+//! Walking Clerk's lists: every user, a user's organization memberships and invitations, OAuth
+//! access tokens.
 //!
 //! Clerk answers list requests one page at a time (`limit` 1..=500, default 10). `paginate()` on a
 //! list builder (from [`Paginate`], in the [prelude](crate::prelude)) keeps every filter set on the
@@ -107,8 +108,9 @@ pub const MAX_PAGE_SIZE: u64 = 500;
 const MAX_CONCURRENCY: usize = 256;
 
 /// Adds `paginate()` to the list builders: `get_user_list`,
-/// `users_get_organization_memberships` and `get_o_auth_access_token`. In the
-/// [prelude](crate::prelude).
+/// `users_get_organization_memberships`, `users_get_organization_invitations` and
+/// `get_o_auth_access_token`. In the [prelude](crate::prelude). (`list_user_trusted_devices`
+/// answers every active device at once: it has no pages to walk.)
 pub trait Paginate {
     /// What the list holds.
     type Item: Item;
@@ -118,8 +120,9 @@ pub trait Paginate {
 }
 
 /// Something a [`Paginator`] yields: [`types::User`](crate::types::User), [`RawUser`],
-/// [`types::OrganizationMembership`](crate::types::OrganizationMembership) or
-/// [`types::OAuthAccessTokenItem`](crate::types::OAuthAccessTokenItem). Sealed.
+/// [`types::OrganizationMembership`](crate::types::OrganizationMembership),
+/// [`types::OrganizationInvitationWithPublicOrganizationData`](crate::types::OrganizationInvitationWithPublicOrganizationData)
+/// or [`types::OAuthAccessTokenItem`](crate::types::OAuthAccessTokenItem). Sealed.
 pub trait Item: sealed::Item + serde::de::DeserializeOwned + Send + 'static {}
 
 pub(crate) mod sealed {
@@ -147,8 +150,8 @@ pub struct Page<T> {
     /// The page's items that did not decode into `T`, each with its id and JSON; the walk went
     /// on without them. [`Paginator::items`] reports each as [`WalkError::Undecodable`].
     pub undecodable: Vec<UndecodableItem>,
-    /// The number of items across all pages, when the list reports it (memberships and OAuth
-    /// tokens do; for users use [`Paginator::total_count`]).
+    /// The number of items across all pages, when the list reports it (memberships,
+    /// invitations and OAuth tokens do; for users use [`Paginator::total_count`]).
     pub total_count: Option<u64>,
     /// Continues the walk after this page; see [`Paginator::resume`].
     pub resume: ResumeToken,

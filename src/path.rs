@@ -36,7 +36,8 @@ pub(crate) fn encode_path(segment: &str) -> String {
 ///
 /// Two things can make it address another one, everything else being encoded: a path parameter of
 /// `""`, `"."` or `".."` (the URL's shape breaks), and one equal to a literal segment of another
-/// route (`get_user("count")` is `GET /users/count`, the user count).
+/// route (`get_user("count")` is `GET /users/count`, the user count; `delete_user("ban")` would be
+/// `/users/ban`, the bulk ban's path).
 ///
 /// `base_path` is the path of the client's base URL without a trailing slash (`/v1`).
 pub(crate) fn check(base_path: &str, url_path: &str, operation: &str) -> Result<(), String> {
@@ -115,7 +116,7 @@ fn broken_shape(operation: &str, expected: &[&str], actual: &[&str]) -> String {
 
 /// The path template of a generated or hand-written operation, from the table the code generator
 /// writes.
-fn template(operation: &str) -> Option<&'static str> {
+pub(crate) fn template(operation: &str) -> Option<&'static str> {
     crate::generated::OPERATION_PATHS
         .iter()
         .find(|(name, _)| *name == operation)
@@ -183,6 +184,22 @@ mod tests {
         // The count operation itself is fine, and so are ids merely starting with the literal.
         assert_eq!(check("/v1", "/v1/users/count", "get_users_count"), Ok(()));
         assert_eq!(check("/v1", "/v1/users/counts", "get_user"), Ok(()));
+        // The bulk ban and unban are literal siblings of every one-segment user route.
+        for (id, operation) in [("ban", "users_ban"), ("unban", "users_unban")] {
+            for user_route in ["get_user", "update_user", "delete_user"] {
+                let error = check("/v1", &format!("/v1/users/{id}"), user_route).unwrap_err();
+                assert_eq!(
+                    error,
+                    format!(
+                        "invalid path parameter for {user_route}: user_id \"{id}\" would make \
+                         the request address /users/{id} instead"
+                    )
+                );
+            }
+            assert_eq!(check("/v1", &format!("/v1/users/{id}"), operation), Ok(()));
+        }
+        // `/users/ban/ban` is the ban of user "ban": no route has more literals there.
+        assert_eq!(check("/v1", "/v1/users/ban/ban", "ban_user"), Ok(()));
     }
 
     #[test]

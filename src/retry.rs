@@ -5,9 +5,17 @@
 //! after what `Retry-After` says. Gateway errors (502, 503, 504), timeouts and connections that
 //! fail before a whole response arrived may come after Clerk did the work, so they are retried
 //! only for operations whose effect is the same when repeated: reads (`GET`), deletions
-//! (`DELETE`), and ban/unban/lock/unlock. `create_user`, `update_user`, `update_user_metadata`,
-//! `verify_password`, `verify_totp` and the profile-image upload are never retried on them
-//! (their bodies are not replayable for the upload, which is not retried at all).
+//! (`DELETE`), replacements (`PUT`: `replace_user_metadata`), and the POSTs that set a state
+//! ([`IDEMPOTENT_POSTS`]: ban/unban one user or many, lock/unlock, remove the password, set or
+//! unset the compromised-password flag). `create_user`, `update_user`, `update_user_metadata`
+//! (a deep merge), `verify_password`, `verify_totp`, `adjust_user_billing_credit_balance` and
+//! the profile-image upload are never retried on them (the upload is not retried at all: its
+//! body is not replayable).
+//!
+//! `adjust_user_billing_credit_balance` carries an `idempotency_key`, and Clerk answers a
+//! repeated key with the original ledger entry, but it does not say for how long it remembers a
+//! key, so the client does not bet a double credit on it: resend it yourself, with the same key,
+//! when you know it is safe.
 //!
 //! Waits grow exponentially from [`RetryPolicy::base_delay`] with jitter, capped at
 //! [`RetryPolicy::max_delay`]; a `Retry-After` is honoured, with a floor of half the base delay
@@ -162,12 +170,27 @@ impl RetryPolicy {
     }
 }
 
-/// Whether an operation's effect is the same when it is repeated: reads, deletions, and the
-/// ban/unban/lock/unlock toggles. Decided by operation, not only by method: those four are POSTs.
+/// The POST operations whose effect is the same when repeated: each sets a state (banned,
+/// locked, no password, password flagged) rather than adding or changing by an amount.
+pub(crate) const IDEMPOTENT_POSTS: &[&str] = &[
+    "ban_user",
+    "unban_user",
+    "users_ban",
+    "users_unban",
+    "lock_user",
+    "unlock_user",
+    "remove_user_password",
+    "set_user_password_compromised",
+    "unset_user_password_compromised",
+];
+
+/// Whether an operation's effect is the same when it is repeated: reads, deletions, replacements
+/// and [`IDEMPOTENT_POSTS`]. Decided by operation, not only by method (progenitor's snake-case
+/// name of the `operationId`, as the hooks see it).
 pub(crate) fn is_idempotent(operation: &str, method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::DELETE | Method::PUT | Method::OPTIONS)
         && operation != "set_user_profile_image"
-        || matches!(operation, "ban_user" | "unban_user" | "lock_user" | "unlock_user")
+        || IDEMPOTENT_POSTS.contains(&operation)
 }
 
 #[cfg(test)]
@@ -305,25 +328,84 @@ mod tests {
 
     #[test]
     fn idempotence_is_by_operation() {
-        for (operation, method) in [
-            ("get_user", Method::GET),
-            ("delete_user", Method::DELETE),
-            ("disable_mfa", Method::DELETE),
-            ("ban_user", Method::POST),
-            ("unlock_user", Method::POST),
-        ] {
-            assert!(is_idempotent(operation, &method), "{operation}");
+        use Method as M;
+        // Every operation of the spec, with the decision: a new operation fails this test until
+        // someone says whether repeating it is safe.
+        let decisions = [
+            ("get_user_list", M::GET, true),
+            ("get_users_count", M::GET, true),
+            ("get_user", M::GET, true),
+            ("create_user", M::POST, false),
+            ("update_user", M::PATCH, false),
+            ("delete_user", M::DELETE, true),
+            ("ban_user", M::POST, true),
+            ("unban_user", M::POST, true),
+            ("users_ban", M::POST, true),
+            ("users_unban", M::POST, true),
+            ("lock_user", M::POST, true),
+            ("unlock_user", M::POST, true),
+            ("set_user_profile_image", M::POST, false),
+            ("delete_user_profile_image", M::DELETE, true),
+            ("update_user_metadata", M::PATCH, false),
+            ("replace_user_metadata", M::PUT, true),
+            ("get_user_billing_subscription", M::GET, true),
+            ("get_user_billing_credit_balance", M::GET, true),
+            ("adjust_user_billing_credit_balance", M::POST, false),
+            ("get_o_auth_access_token", M::GET, true),
+            ("users_get_organization_memberships", M::GET, true),
+            ("users_get_organization_invitations", M::GET, true),
+            ("verify_password", M::POST, false),
+            ("verify_totp", M::POST, false),
+            ("disable_mfa", M::DELETE, true),
+            ("remove_user_password", M::POST, true),
+            ("delete_backup_code", M::DELETE, true),
+            ("user_passkey_delete", M::DELETE, true),
+            ("list_user_trusted_devices", M::GET, true),
+            ("revoke_user_trusted_device", M::DELETE, true),
+            ("user_web3_wallet_delete", M::DELETE, true),
+            ("delete_totp", M::DELETE, true),
+            ("delete_external_account", M::DELETE, true),
+            ("set_user_password_compromised", M::POST, true),
+            ("unset_user_password_compromised", M::POST, true),
+        ];
+        for (operation, method, idempotent) in &decisions {
+            assert_eq!(is_idempotent(operation, method), *idempotent, "{operation}");
         }
-        for (operation, method) in [
-            ("create_user", Method::POST),
-            ("update_user", Method::PATCH),
-            ("update_user_metadata", Method::PATCH),
-            ("verify_password", Method::POST),
-            ("verify_totp", Method::POST),
-            ("set_user_profile_image", Method::POST),
-        ] {
-            assert!(!is_idempotent(operation, &method), "{operation}");
+        let decided: std::collections::BTreeSet<&str> =
+            decisions.iter().map(|(operation, _, _)| *operation).collect();
+        let in_spec: std::collections::BTreeSet<&str> =
+            crate::generated::OPERATION_PATHS.iter().map(|(operation, _)| *operation).collect();
+        assert_eq!(decided, in_spec, "every operation needs a retry decision here");
+    }
+
+    #[test]
+    fn the_readme_operations_table_says_what_the_client_does() {
+        let readme = include_str!("../README.md");
+        let rows: Vec<Vec<&str>> = readme
+            .lines()
+            .skip_while(|line| !line.starts_with("| operation | builder method |"))
+            .skip(2)
+            .take_while(|line| line.starts_with("| `"))
+            .map(|line| line.trim_matches('|').split(" | ").map(str::trim).collect())
+            .collect();
+        let mut listed = Vec::new();
+        for row in &rows {
+            let [_, name, request, _, retried, _] = row[..] else {
+                panic!("a row of six cells: {row:?}");
+            };
+            let name = name.trim_matches('`');
+            let (method, path) = request.trim_matches('`').split_once(' ').unwrap();
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            assert_eq!(crate::path::template(name), Some(path), "{name}");
+            let expected = if is_idempotent(name, &method) { "yes" } else { "no" };
+            assert_eq!(retried, expected, "{name}");
+            listed.push(name);
         }
+        listed.sort_unstable();
+        let mut in_spec: Vec<&str> =
+            crate::generated::OPERATION_PATHS.iter().map(|(operation, _)| *operation).collect();
+        in_spec.sort_unstable();
+        assert_eq!(listed, in_spec);
     }
 }
 

@@ -197,6 +197,82 @@ async fn ban_is_idempotent_so_it_is_retried_on_503() {
     assert_eq!(count.load(Ordering::SeqCst), 2);
 }
 
+#[tokio::test]
+async fn the_new_state_setting_operations_are_retried_on_503() {
+    let user = support::fixture("user_full.json");
+    let users = json!([user.clone()]);
+    let deleted = json!({"object": "passkey", "id": "idn_1", "deleted": true});
+    let cases: Vec<(httpmock::Method, &str, serde_json::Value)> = vec![
+        (POST, "/v1/users/ban", users.clone()),
+        (POST, "/v1/users/unban", users),
+        (PUT, "/v1/users/user_1/metadata", user.clone()),
+        (POST, "/v1/users/user_1/remove_password", user.clone()),
+        (POST, "/v1/users/user_1/password/set_compromised", user.clone()),
+        (POST, "/v1/users/user_1/password/unset_compromised", user),
+        (DELETE, "/v1/users/user_1/passkeys/idn_1", deleted),
+    ];
+    for (method, path, answer) in cases {
+        let (server, count) =
+            scripted(method, path, vec![(503, None, unavailable()), (200, None, answer)]).await;
+        let c = builder(&server).retry_policy(fast()).build().unwrap();
+        let ids = vec!["user_1".to_owned()];
+        let sent = match path {
+            "/v1/users/ban" => c.users_ban().body_map(|b| b.user_ids(ids)).send().await.map(drop),
+            "/v1/users/unban" => {
+                c.users_unban().body_map(|b| b.user_ids(ids)).send().await.map(drop)
+            }
+            "/v1/users/user_1/metadata" => {
+                c.replace_user_metadata().user_id("user_1").send().await.map(drop)
+            }
+            "/v1/users/user_1/remove_password" => {
+                c.remove_user_password().user_id("user_1").send().await.map(drop)
+            }
+            "/v1/users/user_1/password/set_compromised" => {
+                c.set_user_password_compromised().user_id("user_1").send().await.map(drop)
+            }
+            "/v1/users/user_1/password/unset_compromised" => {
+                c.unset_user_password_compromised().user_id("user_1").send().await.map(drop)
+            }
+            _ => c
+                .user_passkey_delete()
+                .user_id("user_1")
+                .passkey_identification_id("idn_1")
+                .send()
+                .await
+                .map(drop),
+        };
+        sent.unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(count.load(Ordering::SeqCst), 2, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_credit_adjustment_is_never_retried_on_a_gateway_error() {
+    let ledger = json!({"object": "commerce_credit_ledger", "id": "ccl_1"});
+    let (server, count) = scripted(
+        POST,
+        "/v1/users/user_1/billing/credits",
+        vec![(503, None, unavailable()), (200, None, ledger)],
+    )
+    .await;
+    let client = builder(&server).retry_policy(fast()).build().unwrap();
+
+    let error = client
+        .adjust_user_billing_credit_balance()
+        .user_id("user_1")
+        .body_map(|b| {
+            b.amount(500_i64)
+                .action(clerk_users::types::AdjustCreditBalanceRequestAction::Increase)
+                .idempotency_key("grant-2026-11")
+        })
+        .send()
+        .await
+        .unwrap_err();
+
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+}
+
 /// A server whose first `drops` connections get half a response and are closed; later ones get
 /// a whole 200 response with `body`. Returns its base URL and a connection counter.
 async fn dropping_server(drops: usize, body: &'static str) -> (String, Arc<AtomicUsize>) {

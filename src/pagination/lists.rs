@@ -1,4 +1,4 @@
-//! The three lists a [`Paginator`] walks, `paginate()` on their builders, and how a page of any
+//! The four lists a [`Paginator`] walks, `paginate()` on their builders, and how a page of any
 //! item type is fetched from each.
 
 use std::fmt;
@@ -16,7 +16,8 @@ use super::undecodable::UndecodableItem;
 use super::{Item, Paginate, Paginator, sealed};
 use crate::builder::{
     GetOAuthAccessToken, GetOAuthAccessTokenParameters, GetUserList, GetUserListParameters,
-    GetUsersCountParameters, UsersGetOrganizationMemberships,
+    GetUsersCountParameters, UsersGetOrganizationInvitations,
+    UsersGetOrganizationInvitationsParameters, UsersGetOrganizationMemberships,
     UsersGetOrganizationMembershipsParameters,
 };
 use crate::{Client, Error, Result, types};
@@ -28,6 +29,8 @@ pub(super) enum List {
     Users(Box<GetUserListParameters>),
     /// `users_get_organization_memberships`: walks by offset, reports `total_count`.
     OrganizationMemberships(Box<UsersGetOrganizationMembershipsParameters>),
+    /// `users_get_organization_invitations`: walks by offset, reports `total_count`.
+    OrganizationInvitations(Box<UsersGetOrganizationInvitationsParameters>),
     /// `get_o_auth_access_token`: asks for `paginated=true`, walks by offset, reports
     /// `total_count`.
     OAuthAccessTokens(Box<GetOAuthAccessTokenParameters>),
@@ -124,6 +127,15 @@ impl Paginate for UsersGetOrganizationMemberships<'_> {
     }
 }
 
+impl Paginate for UsersGetOrganizationInvitations<'_> {
+    type Item = types::OrganizationInvitationWithPublicOrganizationData;
+
+    fn paginate(self) -> Paginator<types::OrganizationInvitationWithPublicOrganizationData> {
+        let (client, parameters) = self.into_parameters();
+        Paginator::new(client, List::OrganizationInvitations(Box::new(parameters)))
+    }
+}
+
 impl Paginate for GetOAuthAccessToken<'_> {
     type Item = types::OAuthAccessTokenItem;
 
@@ -151,6 +163,13 @@ impl sealed::Item for types::OrganizationMembership {
     }
 }
 
+impl Item for types::OrganizationInvitationWithPublicOrganizationData {}
+impl sealed::Item for types::OrganizationInvitationWithPublicOrganizationData {
+    fn walk_id(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+}
+
 impl Item for types::OAuthAccessTokenItem {}
 impl sealed::Item for types::OAuthAccessTokenItem {
     const ID_FIELD: &'static str = "external_account_id";
@@ -166,6 +185,7 @@ impl List {
         match self {
             List::Users(_) => "get_user_list",
             List::OrganizationMemberships(_) => "users_get_organization_memberships",
+            List::OrganizationInvitations(_) => "users_get_organization_invitations",
             List::OAuthAccessTokens(_) => "get_o_auth_access_token",
         }
     }
@@ -194,6 +214,11 @@ impl List {
                 set(&p.user_id)?;
                 offset_plan(&p.offset, &p.limit)
             }
+            List::OrganizationInvitations(p) => {
+                set(&p.user_id)?;
+                set(&p.status)?;
+                offset_plan(&p.offset, &p.limit)
+            }
             List::OAuthAccessTokens(p) => {
                 set(&p.user_id)?;
                 set(&p.provider)?;
@@ -220,6 +245,10 @@ impl List {
                 async move { rows(p.with_client(&client).send_as().await) }.boxed()
             }
             List::OrganizationMemberships(mut p) => {
+                (p.limit, p.offset) = (limit, Ok(request.offset));
+                async move { rows(p.with_client(&client).send_as().await) }.boxed()
+            }
+            List::OrganizationInvitations(mut p) => {
                 (p.limit, p.offset) = (limit, Ok(request.offset));
                 async move { rows(p.with_client(&client).send_as().await) }.boxed()
             }

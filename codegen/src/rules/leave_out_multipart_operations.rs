@@ -84,9 +84,9 @@ mod tests {
         let mut spec = load_spec("ours", &our_spec()).unwrap();
         let normalized = normalize(&mut spec).unwrap();
         let ids = operation_ids(&spec);
-        assert_eq!(ids.len(), 17);
+        assert_eq!(ids.len(), 34);
         assert!(!ids.contains(&"SetUserProfileImage".to_owned()));
-        assert_eq!(normalized.routes.len(), 18);
+        assert_eq!(normalized.routes.len(), 35);
         assert!(normalized.warnings.is_empty());
 
         let mut spec = load_spec(
