@@ -206,6 +206,31 @@ async fn bulk_ban_refuses_0_and_51_ids_with_400_and_a_missing_list_with_422() {
 }
 
 #[tokio::test]
+async fn the_clients_ban_users_fits_the_fakes_limit_of_50_ids_a_request() {
+    let fake = FakeClerk::builder().sequential_ids().start().await;
+    let mut ids = fake.seed_users(120);
+    ids.push("user_missing".to_owned());
+    let outcome = fake.client().ban_users(ids.clone()).concurrency(1).await;
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    assert_eq!(
+        outcome.succeeded_ids().collect::<Vec<_>>(),
+        ids[..120].iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert_eq!(outcome.not_answered, ["user_missing"]);
+    let count = ok(&fake, Method::GET, "/users/count?banned=true", None).await;
+    assert_eq!(count["total_count"], 120);
+    let batches: Vec<_> =
+        fake.requests().into_iter().filter(|r| r.path == "/v1/users/ban").collect();
+    assert_eq!(batches.len(), 3);
+    assert!(batches.iter().all(|r| r.status == Some(200)));
+
+    let outcome = fake.client().unban_users(ids[..60].to_vec()).await;
+    assert!(outcome.is_complete());
+    let count = ok(&fake, Method::GET, "/users/count?banned=true", None).await;
+    assert_eq!(count["total_count"], 60);
+}
+
+#[tokio::test]
 async fn ban_and_unban_as_user_ids_are_still_users_for_the_other_methods() {
     let fake = FakeClerk::start().await;
     for path in ["/users/ban", "/users/unban"] {
