@@ -1220,6 +1220,438 @@ async fn verification_and_mfa_responses() {
     assert_eq!(disabled.user_id.as_deref(), Some(USER_ID));
 }
 
+// ===== billing, invitations, trusted devices and deletions (the operations of 2026-05-12) =====
+
+async fn billing_subscription(name: &str) -> types::CommerceSubscription {
+    let path = format!("/v1/users/{USER_ID}/billing/subscription");
+    let (_server, client) = serve(GET, &path, 200, name).await;
+    client
+        .get_user_billing_subscription()
+        .user_id(USER_ID)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .into_inner()
+}
+
+#[tokio::test]
+async fn full_billing_subscription_round_trips_exactly() {
+    let subscription = billing_subscription("billing_subscription_full.json").await;
+
+    assert_eq!(
+        (subscription.id.as_str(), subscription.status.clone(), subscription.object.clone()),
+        (
+            "csub_2nq1Zp8bDnKq4wPpTn9K2cX",
+            Some(types::CommerceSubscriptionStatus::Active),
+            Some(types::CommerceSubscriptionObject::CommerceSubscription)
+        )
+    );
+    assert_eq!(
+        (subscription.active_at, subscription.past_due_at, subscription.eligible_for_free_trial),
+        (Some(1_715_000_000_500), None, Some(false))
+    );
+    let [pro, free] = &subscription.subscription_items[..] else {
+        panic!("{:?}", subscription.subscription_items);
+    };
+    assert_eq!(
+        (pro.status.clone(), pro.plan_period.clone(), pro.proration_date.as_deref()),
+        (
+            Some(types::CommerceSubscriptionItemStatus::Active),
+            Some(types::CommerceSubscriptionItemPlanPeriod::Month),
+            Some("2026-05-12")
+        )
+    );
+    let plan = pro.plan.as_ref().unwrap();
+    assert_eq!(
+        (plan.slug.as_deref(), plan.free_trial_days, plan.avatar_url.as_deref()),
+        (Some("pro"), Some(14), None)
+    );
+    assert_eq!(plan.fee.as_ref().and_then(|f| f.amount_formatted.as_deref()), Some("49.00"));
+    assert_eq!(plan.features[1].description, None);
+    assert_eq!(plan.unit_prices[0].tiers[1].ends_after_block, None);
+    let card = pro.payment_method.as_ref().unwrap();
+    assert_eq!(
+        (card.last4.as_deref(), card.payment_type.clone(), card.wallet_type.as_deref()),
+        (Some("4242"), Some(types::CommercePaymentMethodResponsePaymentType::Card), None)
+    );
+    let payer = pro.payer.as_ref().unwrap();
+    assert_eq!((payer.user_id.as_deref(), payer.organization_id.as_deref()), (Some(USER_ID), None));
+    assert_eq!(payer.credits_balance.as_ref().and_then(|m| m.amount), Some(2500));
+    // Percentages are the floats Clerk sent.
+    assert_eq!(pro.credit.as_ref().and_then(|c| c.cycle_remaining_percent), Some(42.5));
+    let credits = pro.credits.as_ref().unwrap();
+    assert_eq!(credits.proration.as_ref().and_then(|p| p.cycle_remaining_percent), Some(43.33));
+    assert_eq!(
+        credits.payer.as_ref().and_then(|p| p.applied_amount.as_ref()).and_then(|m| m.amount),
+        Some(1200)
+    );
+    let totals = pro.totals.as_ref().unwrap();
+    assert_eq!(totals.grand_total.as_ref().and_then(|m| m.amount), Some(8730));
+    assert_eq!(
+        totals
+            .discounts
+            .as_ref()
+            .and_then(|d| d.proration.as_ref())
+            .map(|p| (p.cycle_days_passed, p.cycle_passed_percent)),
+        Some((Some(3), Some(10.34)))
+    );
+    assert_eq!(pro.seats.as_ref().map(|s| (s.quantity, s.tiers.len())), Some((Some(8), 2)));
+    let item_next = pro.next_payment.as_ref().unwrap();
+    assert_eq!(item_next.per_unit_totals[0].tiers[1].quantity, None);
+    assert_eq!(
+        item_next
+            .totals
+            .as_ref()
+            .and_then(|t| t.credits.as_ref())
+            .map(|c| (c.proration.is_none(), c.payer.is_none())),
+        Some((true, true))
+    );
+    assert_eq!(
+        (free.status.clone(), free.plan.as_ref(), free.period_end, free.ended_at),
+        (Some(types::CommerceSubscriptionItemStatus::Ended), None, None, Some(1_717_000_000_000))
+    );
+    let next = subscription.next_payment.as_ref().unwrap();
+    assert_eq!(
+        (next.date, next.amount.as_ref().and_then(|m| m.currency.as_deref())),
+        (Some(1_749_600_000_000), Some("USD"))
+    );
+    assert_same_json(
+        &serde_json::to_value(&subscription).unwrap(),
+        &fixture("billing_subscription_full.json"),
+    );
+}
+
+#[tokio::test]
+async fn sparse_billing_subscriptions_decode() {
+    let subscription = billing_subscription("billing_subscription_sparse.json").await;
+    let sent = fixture("billing_subscription_sparse.json");
+
+    assert_eq!(
+        subscription.status,
+        Some(types::CommerceSubscriptionStatus::Unknown("paused".to_owned()))
+    );
+    assert_eq!(
+        (
+            subscription.object.as_ref(),
+            subscription.created_at,
+            subscription.payer_id.as_deref(),
+            subscription.next_payment.as_ref()
+        ),
+        (None, None, None, None)
+    );
+    let [legacy, bare] = &subscription.subscription_items[..] else {
+        panic!("{:?}", subscription.subscription_items);
+    };
+    assert_eq!(
+        legacy.status,
+        Some(types::CommerceSubscriptionItemStatus::Unknown("grace_period".to_owned()))
+    );
+    let plan = legacy.plan.as_ref().unwrap();
+    assert_eq!(
+        (plan.id.as_str(), plan.name.as_deref(), plan.is_default, plan.features.len()),
+        ("cplan_2legacyPlan01", Some("Legacy"), None, 0)
+    );
+    assert_eq!(
+        (bare.id.as_str(), bare.status.as_ref(), bare.plan.as_ref(), bare.period_start),
+        ("csubi_2legacyItem02", None, None, None)
+    );
+    let item_nulls = [
+        "canceled_at",
+        "credits",
+        "ended_at",
+        "next_payment",
+        "past_due_at",
+        "period_end",
+        "plan_id",
+        "seats",
+        "totals",
+    ];
+    let mut expected: Vec<String> = vec!["/active_at".to_owned(), "/past_due_at".to_owned()];
+    for i in 0..2 {
+        expected.extend(item_nulls.map(|field| format!("/subscription_items/{i}/{field}")));
+    }
+    expected.push("/subscription_items/1/plan".to_owned());
+    expected.extend(
+        [
+            "annual_fee",
+            "annual_monthly_fee",
+            "avatar_url",
+            "description",
+            "features",
+            "fee",
+            "free_trial_days",
+            "unit_prices",
+        ]
+        .map(|field| format!("/subscription_items/0/plan/{field}")),
+    );
+    expected.sort();
+    assert_eq!(
+        added_on_the_way_back(&serde_json::to_value(&subscription).unwrap(), &sent),
+        expected
+    );
+}
+
+#[tokio::test]
+async fn credit_balances_null_and_set_round_trip() {
+    let path = format!("/v1/users/{USER_ID}/billing/credits");
+    for (name, expected) in [
+        ("billing_credit_balance_null.json", None),
+        (
+            "billing_credit_balance.json",
+            Some((Some(12_550), Some("125.50"), Some("EUR"), Some("€"))),
+        ),
+    ] {
+        let (_server, client) = serve(GET, &path, 200, name).await;
+        let balance = client.get_user_billing_credit_balance().user_id(USER_ID).send().await;
+        let balance = balance.unwrap_or_else(|e| panic!("{name}: {e}")).into_inner();
+
+        assert_eq!(balance.object.as_deref(), Some("commerce_credit_balance"), "{name}");
+        assert_eq!(
+            balance.balance.as_ref().map(|m| (
+                m.amount,
+                m.amount_formatted.as_deref(),
+                m.currency.as_deref(),
+                m.currency_symbol.as_deref()
+            )),
+            expected,
+            "{name}"
+        );
+        // `null` stays `null`: the balance is written back even when there is none.
+        assert_same_json(&serde_json::to_value(&balance).unwrap(), &fixture(name));
+    }
+}
+
+#[tokio::test]
+async fn credit_ledger_entries_keep_their_date_strings() {
+    let path = format!("/v1/users/{USER_ID}/billing/credits");
+    for (name, id, created_at, note, amount) in [
+        (
+            "billing_credit_ledger.json",
+            "ccl_2nq1Zp8bLedgerEntry01",
+            "2026-05-12T10:00:00.123Z",
+            Some("Goodwill credit for the May outage"),
+            2500,
+        ),
+        (
+            "billing_credit_ledger_sparse.json",
+            "ccl_2legacyLedgerEntry01",
+            "2025-11-03T08:15:30+01:00",
+            None,
+            -1000,
+        ),
+    ] {
+        let (_server, client) = serve(POST, &path, 200, name).await;
+        let entry = client
+            .adjust_user_billing_credit_balance()
+            .user_id(USER_ID)
+            .body_map(|b| {
+                b.amount(1000)
+                    .action(types::AdjustCreditBalanceRequestAction::Decrease)
+                    .idempotency_key("corpus-1".to_owned())
+            })
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .into_inner();
+
+        assert_eq!(
+            (entry.id.as_str(), entry.created_at.as_deref(), entry.note.as_deref()),
+            (id, Some(created_at), note),
+            "{name}"
+        );
+        assert_eq!(entry.amount.as_ref().and_then(|m| m.amount), Some(amount), "{name}");
+        // Nothing is added, not even for the sparse entry: its missing fields are not nullable.
+        assert_eq!(
+            added_on_the_way_back(&serde_json::to_value(&entry).unwrap(), &fixture(name)),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn organization_invitations_round_trip_exactly() {
+    let path = format!("/v1/users/{USER_ID}/organization_invitations");
+    let (_server, client) = serve(GET, &path, 200, "organization_invitations_full.json").await;
+    let page = client.users_get_organization_invitations().user_id(USER_ID).send().await.unwrap();
+
+    assert_eq!((page.data.len(), page.total_count), (2, Some(42)));
+    let [no_inviter, invited] = &page.data[..] else { panic!("{:?}", page.data) };
+    assert_eq!(
+        (no_inviter.inviter_id.as_deref(), no_inviter.public_inviter_data.as_ref()),
+        (None, None)
+    );
+    assert_eq!(
+        no_inviter.object,
+        Some(types::OrganizationInvitationWithPublicOrganizationDataObject::OrganizationInvitation)
+    );
+    assert_eq!(
+        (no_inviter.url.as_deref(), no_inviter.expires_at, no_inviter.status.as_deref()),
+        (None, Some(1_748_000_000_000), Some("pending"))
+    );
+    let inviter = invited.public_inviter_data.as_ref().unwrap();
+    assert_eq!(
+        (
+            inviter.user_id.as_deref(),
+            inviter.first_name.as_deref(),
+            inviter.last_name.as_deref(),
+            inviter.has_image
+        ),
+        (Some("user_2nq1Zp8bInviter01"), Some("Charles"), None, Some(false))
+    );
+    let organization = invited.public_organization_data.as_ref().unwrap();
+    assert_eq!(
+        (organization.slug.as_deref(), organization.image_url.as_deref()),
+        (Some("harbour-co-op"), None)
+    );
+    assert_eq!(invited.private_metadata["invited_via"]["batch"], 3);
+    assert_same_json(
+        &serde_json::to_value(&*page).unwrap(),
+        &fixture("organization_invitations_full.json"),
+    );
+}
+
+#[tokio::test]
+async fn legacy_invitations_without_role_name_or_created_at_decode() {
+    let path = format!("/v1/users/{USER_ID}/organization_invitations");
+    let (_server, client) = serve(GET, &path, 200, "organization_invitations_sparse.json").await;
+    let page = client.users_get_organization_invitations().user_id(USER_ID).send().await.unwrap();
+    let sent = fixture("organization_invitations_sparse.json");
+
+    let [legacy, bare] = &page.data[..] else { panic!("{:?}", page.data) };
+    assert_eq!(
+        (legacy.role.as_deref(), legacy.role_name.as_deref(), legacy.created_at, legacy.updated_at),
+        (Some("admin"), None, None, Some(1_590_000_000))
+    );
+    assert_eq!(
+        (legacy.public_inviter_data.as_ref(), legacy.public_organization_data.as_ref()),
+        (None, None)
+    );
+    let inviter = bare.public_inviter_data.as_ref().unwrap();
+    assert_eq!(
+        (inviter.user_id.as_deref(), inviter.identifier.as_deref(), inviter.has_image),
+        (Some("user_2legacyInviter02"), None, None)
+    );
+    assert_eq!((bare.object.as_ref(), bare.email_address.as_deref()), (None, None));
+    assert_eq!(
+        added_on_the_way_back(&serde_json::to_value(&*page).unwrap(), &sent),
+        [
+            "/data/0/expires_at",
+            "/data/0/inviter_id",
+            "/data/0/private_metadata",
+            "/data/0/public_inviter_data",
+            "/data/0/url",
+            "/data/1/expires_at",
+            "/data/1/inviter_id",
+            "/data/1/private_metadata",
+            "/data/1/public_inviter_data/first_name",
+            "/data/1/public_inviter_data/last_name",
+            "/data/1/public_metadata",
+            "/data/1/url",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn trusted_devices_with_unknown_values_round_trip() {
+    let path = format!("/v1/users/{USER_ID}/trusted_devices");
+    let (_server, client) = serve(GET, &path, 200, "trusted_devices_unknown_enums.json").await;
+    let list = client.list_user_trusted_devices().user_id(USER_ID).send().await.unwrap();
+
+    assert_eq!((list.data.len(), list.total_count), (2, Some(2)));
+    let [iphone, vision] = &list.data[..] else { panic!("{:?}", list.data) };
+    assert_eq!(
+        (iphone.platform.clone(), iphone.algorithm.clone(), iphone.status.clone()),
+        (
+            Some(types::TrustedDevicePlatform::Ios),
+            Some(types::TrustedDeviceAlgorithm::Es256),
+            Some(types::TrustedDeviceStatus::Active)
+        )
+    );
+    assert_eq!(
+        (vision.platform.clone(), vision.algorithm.clone(), vision.status.clone()),
+        (
+            Some(types::TrustedDevicePlatform::Unknown("visionos".to_owned())),
+            Some(types::TrustedDeviceAlgorithm::Unknown("EdDSA".to_owned())),
+            Some(types::TrustedDeviceStatus::Unknown("pending_attestation".to_owned()))
+        )
+    );
+    assert_eq!((vision.name.as_deref(), vision.last_used_at), (None, None));
+    assert_same_json(
+        &serde_json::to_value(&*list).unwrap(),
+        &fixture("trusted_devices_unknown_enums.json"),
+    );
+
+    let path = format!("/v1/users/{USER_ID}/trusted_devices/td_2nq1Zp8bIphone01");
+    let (_server, client) = serve(DELETE, &path, 200, "trusted_device_revoked.json").await;
+    let revoked = client
+        .revoke_user_trusted_device()
+        .user_id(USER_ID)
+        .trusted_device_id("td_2nq1Zp8bIphone01")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (revoked.status.clone(), revoked.revoked_at),
+        (Some(types::TrustedDeviceStatus::Revoked), Some(1_747_000_000_000))
+    );
+    assert_same_json(
+        &serde_json::to_value(&*revoked).unwrap(),
+        &fixture("trusted_device_revoked.json"),
+    );
+}
+
+#[tokio::test]
+async fn deleted_passkeys_wallets_and_external_accounts_round_trip() {
+    let cases = [
+        ("deleted_passkey.json", "passkeys", "passkey", "idn_2nq1Zp8bPasskey01"),
+        ("deleted_web3_wallet.json", "web3_wallets", "web3_wallet", "idn_2nq1Zp8bWeb3Wallet01"),
+        (
+            "deleted_external_account.json",
+            "external_accounts",
+            "external_account",
+            "eac_2nq1Zp8bGoogle01",
+        ),
+    ];
+    for (name, segment, object, id) in cases {
+        let path = format!("/v1/users/{USER_ID}/{segment}/{id}");
+        let (_server, client) = serve(DELETE, &path, 200, name).await;
+        let deleted = match segment {
+            "passkeys" => {
+                client
+                    .user_passkey_delete()
+                    .user_id(USER_ID)
+                    .passkey_identification_id(id)
+                    .send()
+                    .await
+            }
+            "web3_wallets" => {
+                client
+                    .user_web3_wallet_delete()
+                    .user_id(USER_ID)
+                    .web3_wallet_identification_id(id)
+                    .send()
+                    .await
+            }
+            _ => {
+                client
+                    .delete_external_account()
+                    .user_id(USER_ID)
+                    .external_account_id(id)
+                    .send()
+                    .await
+            }
+        };
+        let deleted = deleted.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            (deleted.object.as_deref(), deleted.id.as_deref(), deleted.deleted),
+            (Some(object), Some(id), Some(true)),
+            "{name}"
+        );
+        assert_same_json(&serde_json::to_value(&*deleted).unwrap(), &fixture(name));
+    }
+}
+
 // ===== errors =====
 
 async fn error_from(name: &str, status: u16) -> Error {

@@ -95,6 +95,43 @@ declared_error!(verify_totp_500: POST "/v1/users/{id}/verify_totp" -> 500 "inter
     |c| c.verify_totp().user_id(USER_ID).body_map(|b| b.code("000000".to_owned())).send());
 declared_error!(disable_mfa_404: DELETE "/v1/users/{id}/mfa" -> 404 "resource_not_found",
     |c| c.disable_mfa().user_id(USER_ID).send());
+declared_error!(users_ban_400: POST "/v1/users/ban" -> 400 "form_param_format_invalid",
+    |c| c.users_ban().body_map(|b| b.user_ids(vec![USER_ID.to_owned()])).send());
+declared_error!(users_unban_402: POST "/v1/users/unban" -> 402 "payment_required",
+    |c| c.users_unban().body_map(|b| b.user_ids(vec![USER_ID.to_owned()])).send());
+declared_error!(replace_user_metadata_422: PUT "/v1/users/{id}/metadata" -> 422 "form_param_value_too_large",
+    |c| c.replace_user_metadata().user_id(USER_ID).send());
+declared_error!(get_user_billing_subscription_404: GET "/v1/users/{id}/billing/subscription" -> 404 "resource_not_found",
+    |c| c.get_user_billing_subscription().user_id(USER_ID).send());
+declared_error!(get_user_billing_credit_balance_403: GET "/v1/users/{id}/billing/credits" -> 403 "authorization_invalid",
+    |c| c.get_user_billing_credit_balance().user_id(USER_ID).send());
+declared_error!(adjust_user_billing_credit_balance_409: POST "/v1/users/{id}/billing/credits" -> 409 "idempotency_key_conflict",
+    |c| c.adjust_user_billing_credit_balance().user_id(USER_ID).body_map(|b| b
+        .amount(100)
+        .action(clerk_users::types::AdjustCreditBalanceRequestAction::Increase)
+        .idempotency_key("key-1".to_owned())).send());
+declared_error!(users_get_organization_invitations_400: GET "/v1/users/{id}/organization_invitations" -> 400 "form_param_value_invalid",
+    |c| c.users_get_organization_invitations().user_id(USER_ID).send());
+declared_error!(remove_user_password_500: POST "/v1/users/{id}/remove_password" -> 500 "internal_clerk_error",
+    |c| c.remove_user_password().user_id(USER_ID).send());
+declared_error!(delete_backup_code_404: DELETE "/v1/users/{id}/backup_code" -> 404 "resource_not_found",
+    |c| c.delete_backup_code().user_id(USER_ID).send());
+declared_error!(user_passkey_delete_403: DELETE "/v1/users/{id}/passkeys/idn_pk1" -> 403 "authorization_invalid",
+    |c| c.user_passkey_delete().user_id(USER_ID).passkey_identification_id("idn_pk1").send());
+declared_error!(list_user_trusted_devices_500: GET "/v1/users/{id}/trusted_devices" -> 500 "internal_clerk_error",
+    |c| c.list_user_trusted_devices().user_id(USER_ID).send());
+declared_error!(revoke_user_trusted_device_404: DELETE "/v1/users/{id}/trusted_devices/td_1" -> 404 "resource_not_found",
+    |c| c.revoke_user_trusted_device().user_id(USER_ID).trusted_device_id("td_1").send());
+declared_error!(user_web3_wallet_delete_400: DELETE "/v1/users/{id}/web3_wallets/idn_w1" -> 400 "form_param_format_invalid",
+    |c| c.user_web3_wallet_delete().user_id(USER_ID).web3_wallet_identification_id("idn_w1").send());
+declared_error!(delete_totp_500: DELETE "/v1/users/{id}/totp" -> 500 "internal_clerk_error",
+    |c| c.delete_totp().user_id(USER_ID).send());
+declared_error!(delete_external_account_404: DELETE "/v1/users/{id}/external_accounts/eac_1" -> 404 "external_account_not_found",
+    |c| c.delete_external_account().user_id(USER_ID).external_account_id("eac_1").send());
+declared_error!(set_user_password_compromised_422: POST "/v1/users/{id}/password/set_compromised" -> 422 "form_password_not_set",
+    |c| c.set_user_password_compromised().user_id(USER_ID).send());
+declared_error!(unset_user_password_compromised_403: POST "/v1/users/{id}/password/unset_compromised" -> 403 "authorization_invalid",
+    |c| c.unset_user_password_compromised().user_id(USER_ID).send());
 
 #[tokio::test]
 async fn undeclared_429_decodes_and_exposes_retry_after() {
@@ -317,7 +354,7 @@ async fn truncated_error_body_keeps_status_and_what_arrived() {
     );
 }
 
-/// Calls each of the 18 operations once, returning its name and error (if any).
+/// Calls each of the 35 operations once, returning its name and error (if any).
 async fn call_every_operation(c: &clerk_users::Client) -> Vec<(&'static str, Result<(), Error>)> {
     // Every operation, generated or hand-written, returns the crate's error.
     fn done<T>(result: Result<T, Error>) -> Result<(), Error> {
@@ -370,6 +407,81 @@ async fn call_every_operation(c: &clerk_users::Client) -> Vec<(&'static str, Res
             done(c.verify_totp().user_id(id).body_map(|b| b.code("1".to_owned())).send().await),
         ),
         ("disable_mfa", done(c.disable_mfa().user_id(id).send().await)),
+        (
+            "users_ban",
+            done(c.users_ban().body_map(|b| b.user_ids(vec![id.to_owned()])).send().await),
+        ),
+        (
+            "users_unban",
+            done(c.users_unban().body_map(|b| b.user_ids(vec![id.to_owned()])).send().await),
+        ),
+        ("replace_user_metadata", done(c.replace_user_metadata().user_id(id).send().await)),
+        (
+            "get_user_billing_subscription",
+            done(c.get_user_billing_subscription().user_id(id).send().await),
+        ),
+        (
+            "get_user_billing_credit_balance",
+            done(c.get_user_billing_credit_balance().user_id(id).send().await),
+        ),
+        (
+            "adjust_user_billing_credit_balance",
+            done(
+                c.adjust_user_billing_credit_balance()
+                    .user_id(id)
+                    .body_map(|b| {
+                        b.amount(100)
+                            .action(clerk_users::types::AdjustCreditBalanceRequestAction::Increase)
+                            .idempotency_key("key-1".to_owned())
+                    })
+                    .send()
+                    .await,
+            ),
+        ),
+        (
+            "users_get_organization_invitations",
+            done(c.users_get_organization_invitations().user_id(id).send().await),
+        ),
+        ("remove_user_password", done(c.remove_user_password().user_id(id).send().await)),
+        ("delete_backup_code", done(c.delete_backup_code().user_id(id).send().await)),
+        (
+            "user_passkey_delete",
+            done(
+                c.user_passkey_delete()
+                    .user_id(id)
+                    .passkey_identification_id("idn_pk1")
+                    .send()
+                    .await,
+            ),
+        ),
+        ("list_user_trusted_devices", done(c.list_user_trusted_devices().user_id(id).send().await)),
+        (
+            "revoke_user_trusted_device",
+            done(c.revoke_user_trusted_device().user_id(id).trusted_device_id("td_1").send().await),
+        ),
+        (
+            "user_web3_wallet_delete",
+            done(
+                c.user_web3_wallet_delete()
+                    .user_id(id)
+                    .web3_wallet_identification_id("idn_w1")
+                    .send()
+                    .await,
+            ),
+        ),
+        ("delete_totp", done(c.delete_totp().user_id(id).send().await)),
+        (
+            "delete_external_account",
+            done(c.delete_external_account().user_id(id).external_account_id("eac_1").send().await),
+        ),
+        (
+            "set_user_password_compromised",
+            done(c.set_user_password_compromised().user_id(id).send().await),
+        ),
+        (
+            "unset_user_password_compromised",
+            done(c.unset_user_password_compromised().user_id(id).send().await),
+        ),
     ]
 }
 
@@ -390,7 +502,11 @@ async fn statuses_no_operation_declares_decode_for_every_operation() {
 
         let results = call_every_operation(&client(&server)).await;
 
-        mock.assert_calls_async(18).await;
+        let mut names: Vec<&str> = results.iter().map(|(name, _)| *name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!((results.len(), names.len()), (35, 35), "each operation once: {names:?}");
+        mock.assert_calls_async(35).await;
         for (operation, result) in results {
             let error = result.expect_err(operation);
             assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{operation}");

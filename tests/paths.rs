@@ -70,6 +70,94 @@ async fn dot_and_empty_path_parameters_are_refused_before_sending() {
 }
 
 #[tokio::test]
+async fn dot_and_empty_second_path_parameters_are_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let catch_all = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200)
+                .json_body(serde_json::json!({"object": "passkey", "id": "x", "deleted": true}));
+        })
+        .await;
+    let client = client(&server);
+
+    for bad in ["", ".", ".."] {
+        let errors = [
+            (
+                "delete_external_account",
+                "external_account_id",
+                error(
+                    client
+                        .delete_external_account()
+                        .user_id("user_1")
+                        .external_account_id(bad)
+                        .send()
+                        .await,
+                ),
+            ),
+            (
+                "user_passkey_delete",
+                "passkey_identification_id",
+                error(
+                    client
+                        .user_passkey_delete()
+                        .user_id("user_1")
+                        .passkey_identification_id(bad)
+                        .send()
+                        .await,
+                ),
+            ),
+            (
+                "user_web3_wallet_delete",
+                "web3_wallet_identification_id",
+                error(
+                    client
+                        .user_web3_wallet_delete()
+                        .user_id("user_1")
+                        .web3_wallet_identification_id(bad)
+                        .send()
+                        .await,
+                ),
+            ),
+            (
+                "revoke_user_trusted_device",
+                "trusted_device_id",
+                error(
+                    client
+                        .revoke_user_trusted_device()
+                        .user_id("user_1")
+                        .trusted_device_id(bad)
+                        .send()
+                        .await,
+                ),
+            ),
+        ];
+        for (operation, second, error) in errors {
+            let Error::InvalidRequest(message) = &error else {
+                panic!("{operation}({bad:?}): {error:?}")
+            };
+            // `..` removes the second id's segment and the one before it: the shape no longer
+            // says which parameter it was.
+            let subject = if bad == ".." {
+                format!("none of user_id, {second} may be")
+            } else {
+                format!("{second} must not be")
+            };
+            assert_eq!(
+                message,
+                &format!(
+                    "invalid path parameter for {operation}: {subject} empty, \".\" or \"..\" (the \
+                     request would address another endpoint)"
+                ),
+                "{operation}({bad:?})"
+            );
+        }
+    }
+
+    catch_all.assert_calls_async(0).await;
+}
+
+#[tokio::test]
 async fn ids_equal_to_another_routes_segment_are_refused_before_sending() {
     let server = MockServer::start_async().await;
     let catch_all = server
@@ -92,6 +180,21 @@ async fn ids_equal_to_another_routes_segment_are_refused_before_sending() {
                 r#"user_id "count" would make the request address /users/count instead"#
             ),
             "{message}"
+        );
+    }
+    // `/users/ban` and `/users/unban` are the bulk ban and unban, whatever the method.
+    for (operation, id, error) in [
+        ("get_user", "ban", error(client.get_user().user_id("ban").send().await)),
+        ("delete_user", "unban", error(client.delete_user().user_id("unban").send().await)),
+        ("update_user", "ban", error(client.update_user().user_id("ban").send().await)),
+    ] {
+        let Error::InvalidRequest(message) = &error else { panic!("{operation}: {error:?}") };
+        assert_eq!(
+            message,
+            &format!(
+                "invalid path parameter for {operation}: user_id \"{id}\" would make the request \
+                 address /users/{id} instead"
+            )
         );
     }
     catch_all.assert_calls_async(0).await;
