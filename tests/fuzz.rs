@@ -80,6 +80,12 @@ enum Kind {
     VerifyTotp,
     OAuthTokens,
     Memberships,
+    Subscription,
+    CreditBalance,
+    CreditLedger,
+    Invitations,
+    TrustedDevices,
+    TrustedDevice,
     Errors,
     /// A proxy's HTML page.
     NotJson,
@@ -91,12 +97,18 @@ impl Kind {
             ("user_list_", Kind::UserList),
             ("users_count", Kind::Count),
             ("user_", Kind::User),
-            ("deleted_user", Kind::Deleted),
+            ("deleted_", Kind::Deleted),
             ("disable_mfa", Kind::DisableMfa),
             ("verify_password", Kind::VerifyPassword),
             ("verify_totp", Kind::VerifyTotp),
             ("oauth_access_tokens", Kind::OAuthTokens),
             ("organization_memberships", Kind::Memberships),
+            ("billing_subscription_", Kind::Subscription),
+            ("billing_credit_balance", Kind::CreditBalance),
+            ("billing_credit_ledger", Kind::CreditLedger),
+            ("organization_invitations_", Kind::Invitations),
+            ("trusted_devices_", Kind::TrustedDevices),
+            ("trusted_device_", Kind::TrustedDevice),
             ("error_", Kind::Errors),
         ];
         if !name.ends_with(".json") {
@@ -118,6 +130,12 @@ impl Kind {
             Kind::VerifyTotp => &[Decoder::VerifyTotp],
             Kind::OAuthTokens => &[Decoder::OAuthTokens],
             Kind::Memberships => &[Decoder::Memberships],
+            Kind::Subscription => &[Decoder::Subscription],
+            Kind::CreditBalance => &[Decoder::CreditBalance],
+            Kind::CreditLedger => &[Decoder::CreditLedger],
+            Kind::Invitations => &[Decoder::Invitations],
+            Kind::TrustedDevices => &[Decoder::TrustedDevices],
+            Kind::TrustedDevice => &[Decoder::TrustedDevice],
             // The typed `ClerkErrors` requires each error's `code`, `message` and
             // `long_message`; the crate's error decoder does not (see `error_responses…` below).
             Kind::Errors => &[Decoder::ClerkErrors],
@@ -173,6 +191,12 @@ const JSON_KINDS: &[Kind] = &[
     Kind::VerifyTotp,
     Kind::OAuthTokens,
     Kind::Memberships,
+    Kind::Subscription,
+    Kind::CreditBalance,
+    Kind::CreditLedger,
+    Kind::Invitations,
+    Kind::TrustedDevices,
+    Kind::TrustedDevice,
     Kind::Errors,
 ];
 
@@ -192,11 +216,17 @@ enum Decoder {
     VerifyTotp,
     OAuthTokens,
     Memberships,
+    Subscription,
+    CreditBalance,
+    CreditLedger,
+    Invitations,
+    TrustedDevices,
+    TrustedDevice,
     ClerkErrors,
 }
 
 impl Decoder {
-    const ALL: [Decoder; 12] = [
+    const ALL: [Decoder; 18] = [
         Decoder::User,
         Decoder::Users,
         Decoder::RawUser,
@@ -208,6 +238,12 @@ impl Decoder {
         Decoder::VerifyTotp,
         Decoder::OAuthTokens,
         Decoder::Memberships,
+        Decoder::Subscription,
+        Decoder::CreditBalance,
+        Decoder::CreditLedger,
+        Decoder::Invitations,
+        Decoder::TrustedDevices,
+        Decoder::TrustedDevice,
         Decoder::ClerkErrors,
     ];
 
@@ -226,6 +262,14 @@ impl Decoder {
             Decoder::VerifyTotp => typed::<types::VerifyTotpResponse>(body),
             Decoder::OAuthTokens => typed::<types::OAuthAccessToken>(body),
             Decoder::Memberships => typed::<types::OrganizationMemberships>(body),
+            Decoder::Subscription => typed::<types::CommerceSubscription>(body),
+            Decoder::CreditBalance => typed::<types::CommerceCreditBalanceResponse>(body),
+            Decoder::CreditLedger => typed::<types::CommerceCreditLedgerResponse>(body),
+            Decoder::Invitations => {
+                typed::<types::OrganizationInvitationsWithPublicOrganizationData>(body)
+            }
+            Decoder::TrustedDevices => typed::<types::TrustedDeviceList>(body),
+            Decoder::TrustedDevice => typed::<types::TrustedDevice>(body),
             Decoder::ClerkErrors => typed::<types::ClerkErrors>(body),
         }
     }
@@ -894,7 +938,7 @@ fn byte_mutation() -> impl Strategy<Value = ByteMutation> {
 /// is a `ClerkErrors`, all of whose members may be missing.)
 #[test]
 fn each_fixture_decodes_with_the_decoders_of_its_kind() {
-    assert_eq!(FIXTURES.len(), 44, "a fixture was added or removed: check its kind");
+    assert_eq!(FIXTURES.len(), 57, "a fixture was added or removed: check its kind");
     for fixture in FIXTURES.iter() {
         for decoder in Decoder::ALL {
             let decoded = decoder.check(&fixture.bytes).unwrap().is_some();
