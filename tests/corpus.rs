@@ -1277,10 +1277,13 @@ async fn full_billing_subscription_round_trips_exactly() {
     let payer = pro.payer.as_ref().unwrap();
     assert_eq!((payer.user_id.as_deref(), payer.organization_id.as_deref()), (Some(USER_ID), None));
     assert_eq!(payer.credits_balance.as_ref().and_then(|m| m.amount), Some(2500));
-    // Percentages are the floats Clerk sent.
-    assert_eq!(pro.credit.as_ref().and_then(|c| c.cycle_remaining_percent), Some(42.5));
+    // Percentages are the numbers Clerk sent: a whole `50` stays `50` (the round trip below
+    // writes it back so), a fraction reads as its f64.
+    let remaining = pro.credit.as_ref().and_then(|c| c.cycle_remaining_percent.clone());
+    assert_eq!(remaining.as_ref().map(ToString::to_string).as_deref(), Some("50"));
     let credits = pro.credits.as_ref().unwrap();
-    assert_eq!(credits.proration.as_ref().and_then(|p| p.cycle_remaining_percent), Some(43.33));
+    let prorated = credits.proration.as_ref().and_then(|p| p.cycle_remaining_percent.as_ref());
+    assert_eq!(prorated.and_then(serde_json::Number::as_f64), Some(43.33));
     assert_eq!(
         credits.payer.as_ref().and_then(|p| p.applied_amount.as_ref()).and_then(|m| m.amount),
         Some(1200)
@@ -1288,11 +1291,10 @@ async fn full_billing_subscription_round_trips_exactly() {
     let totals = pro.totals.as_ref().unwrap();
     assert_eq!(totals.grand_total.as_ref().and_then(|m| m.amount), Some(8730));
     assert_eq!(
-        totals
-            .discounts
-            .as_ref()
-            .and_then(|d| d.proration.as_ref())
-            .map(|p| (p.cycle_days_passed, p.cycle_passed_percent)),
+        totals.discounts.as_ref().and_then(|d| d.proration.as_ref()).map(|p| (
+            p.cycle_days_passed,
+            p.cycle_passed_percent.as_ref().and_then(|n| n.as_f64())
+        )),
         Some((Some(3), Some(10.34)))
     );
     assert_eq!(pro.seats.as_ref().map(|s| (s.quantity, s.tiers.len())), Some((Some(8), 2)));

@@ -18,6 +18,13 @@ fn settings(native: &[NativeType]) -> GenerationSettings {
         let name = native_type.name();
         settings.with_replacement(name, format!("crate::types::{name}"), native_type.impls());
     }
+    // Numbers stay the JSON number Clerk sent (`50` is written back as `50`, not `50.0`); rule
+    // `formats_kept_as_sent` gives every number this one schema.
+    settings.with_conversion(
+        crate::rules::kept_number(),
+        "::serde_json::Number",
+        [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
+    );
     settings
         // `client.get_user().user_id(id).send()`: named, optional parameters, and builders that
         // extension traits (pagination) can add methods to.

@@ -47,7 +47,7 @@ pub use accept_unknown_fields::accept_unknown_fields;
 pub use always_written::always_written;
 pub use decode_errors_in_the_crate::{ERROR_SCHEMA, decode_errors_in_the_crate};
 pub use discriminated_unions::discriminated_unions;
-pub use formats_kept_as_sent::formats_kept_as_sent;
+pub use formats_kept_as_sent::{formats_kept_as_sent, kept_number};
 pub use leave_out_multipart_operations::{HAND_WRITTEN, leave_out_multipart_operations};
 pub use list_or_page::list_or_page;
 pub use maps_sent_when_set::maps_sent_when_set;
