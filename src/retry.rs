@@ -5,9 +5,10 @@
 //! after what `Retry-After` says. Gateway errors (502, 503, 504), timeouts and connections that
 //! fail before a whole response arrived may come after Clerk did the work, so they are retried
 //! only for operations whose effect is the same when repeated: reads (`GET`), deletions
-//! (`DELETE`), replacements (`PUT`: `replace_user_metadata`), and the POSTs that set a state
-//! ([`IDEMPOTENT_POSTS`]: ban/unban one user or many, lock/unlock, remove the password, set or
-//! unset the compromised-password flag). `create_user`, `update_user`, `update_user_metadata`
+//! (`DELETE`), replacements (`PUT`: `replace_user_metadata`), and the POSTs that set a state:
+//! `ban_user`, `unban_user`, `users_ban`, `users_unban`, `lock_user`, `unlock_user`,
+//! `remove_user_password`, `set_user_password_compromised` and
+//! `unset_user_password_compromised`. The README's operations table lists the decision for each. `create_user`, `update_user`, `update_user_metadata`
 //! (a deep merge), `verify_password`, `verify_totp`, `adjust_user_billing_credit_balance` and
 //! the profile-image upload are never retried on them (the upload is not retried at all: its
 //! body is not replayable).

@@ -26,7 +26,7 @@ fn invitation(n: usize) -> serde_json::Value {
         "inviter_id": null, "public_inviter_data": null,
         "public_organization_data": {"id": "org_1", "name": "Acme", "slug": "acme", "has_image": false}
     });
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         invitation["role_name"] = json!("Member");
         invitation["inviter_id"] = json!("user_9");
         invitation["public_inviter_data"] = json!({"user_id": "user_9", "first_name": "Grace",
