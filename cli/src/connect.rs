@@ -1,0 +1,82 @@
+//! Where a command sends its requests: Clerk, with `CLERK_SECRET_KEY`, or a local fake Clerk
+//! seeded with demo users, with `--demo`. Neither is an error, never a silent default.
+
+use clerk_users::{Client, ClientBuilder, RateLimit};
+use clerk_users_fake::FakeClerk;
+
+use crate::error::CliError;
+
+/// Options every command takes.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Global {
+    /// Run against a local fake Clerk seeded with demo users instead of Clerk (no account
+    /// needed; nothing leaves this machine).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// How many demo users the fake starts with (with `--demo`).
+    #[arg(long, global = true, default_value_t = 25_000, value_name = "N")]
+    pub demo_users: usize,
+    /// No progress bar and no messages on stderr, only errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// A client for Clerk or for the demo fake, and what paces it.
+pub struct Connection {
+    /// The client every command uses.
+    pub client: Client,
+    /// The instance's request rate limit (the client paces itself under it).
+    pub rate_limit: RateLimit,
+    /// The demo fake, kept alive as long as the connection (dropping it stops the server).
+    pub demo: Option<FakeClerk>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection").field("demo", &self.demo.is_some()).finish_non_exhaustive()
+    }
+}
+
+/// The message for a run with neither a key nor `--demo`.
+pub const NO_KEY: &str = "CLERK_SECRET_KEY is not set: set it to work on your Clerk instance, or \
+                          pass --demo to work on a local fake Clerk seeded with demo users";
+
+impl Connection {
+    /// Connects as the options and the environment say: `--demo` starts a fake seeded with
+    /// `--demo-users` users and says so on stderr; otherwise `CLERK_SECRET_KEY` (and
+    /// `CLERK_API_URL`, when set) must be there.
+    pub async fn open(global: &Global) -> Result<Connection, CliError> {
+        if global.demo {
+            return Ok(Connection::demo(global).await);
+        }
+        let key = std::env::var("CLERK_SECRET_KEY").unwrap_or_default();
+        if key.trim().is_empty() {
+            return Err(CliError::Usage(NO_KEY.to_owned()));
+        }
+        // Production keys get the production limit; anything else the development one.
+        let rate_limit = if key.starts_with("sk_live_") {
+            RateLimit::production_instance()
+        } else {
+            RateLimit::development_instance()
+        };
+        let client = ClientBuilder::from_env()
+            .and_then(|builder| builder.rate_limit(rate_limit.clone()).build())
+            .map_err(|error| CliError::Usage(error.to_string()))?;
+        Ok(Connection { client, rate_limit, demo: None })
+    }
+
+    async fn demo(global: &Global) -> Connection {
+        let fake = FakeClerk::start().await;
+        fake.seed_users(global.demo_users);
+        if !global.quiet {
+            eprintln!(
+                "--demo: working on a local fake Clerk at {} seeded with {} demo users, not on Clerk",
+                fake.url(),
+                global.demo_users
+            );
+        }
+        // The fake does not limit requests unless told to: pace as a production instance would.
+        let rate_limit = RateLimit::production_instance();
+        Connection { client: fake.client(), rate_limit, demo: Some(fake) }
+    }
+}
