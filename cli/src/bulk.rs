@@ -219,8 +219,8 @@ pub async fn run(
     let confirm = action == Action::Delete && !args.yes && !args.dry_run;
     if confirm && (source.reads_stdin() || !std::io::stdin().is_terminal()) {
         return Err(CliError::Usage(
-            "delete asks for confirmation on a terminal and none is there (stdin is not a \
-             terminal, or holds the ids): pass --yes to delete without asking; nothing was deleted"
+            "refusing to delete without --yes: there is no terminal to ask on (stdin is not \
+             one, or holds the ids); nothing was deleted"
                 .to_owned(),
         ));
     }
