@@ -89,8 +89,15 @@ impl Action {
     }
 }
 
+/// The end of `--help` of the bulk actions: the exit codes.
+const AFTER_HELP: &str = "Exit codes: 0 every user done; 1 a user failed or was not found (see \
+                          --ignore-not-found), or a request failed; 2 usage (bad arguments, no \
+                          key, delete without --yes and no terminal), nothing sent; 130 \
+                          interrupted (Ctrl-C)";
+
 /// Options of the bulk actions.
 #[derive(clap::Args, Debug)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Ids of the users; `-` reads ids from stdin, one a line.
     #[arg(value_name = "ID")]

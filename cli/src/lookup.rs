@@ -22,8 +22,14 @@ use crate::connect::{Connection, Global};
 use crate::error::CliError;
 use crate::filters::UserFilters;
 
+/// The end of `--help` of `count`, `get` and `list`: the exit codes.
+const AFTER_HELP: &str = "Exit codes: 0 done; 1 failed (no such user, or a request failed: the \
+                          error line has Clerk's code and trace id); 2 usage (bad arguments, no \
+                          key); 130 interrupted (Ctrl-C)";
+
 /// Options of `count`.
 #[derive(clap::Args, Debug)]
+#[command(after_help = AFTER_HELP)]
 pub struct CountArgs {
     #[command(flatten)]
     filters: UserFilters,
@@ -31,6 +37,7 @@ pub struct CountArgs {
 
 /// Options of `get`.
 #[derive(clap::Args, Debug)]
+#[command(after_help = AFTER_HELP)]
 pub struct GetArgs {
     /// The user's id (`user_...`).
     #[arg(value_name = "ID")]
@@ -42,6 +49,7 @@ pub struct GetArgs {
 
 /// Options of `list`.
 #[derive(clap::Args, Debug)]
+#[command(after_help = AFTER_HELP)]
 pub struct ListArgs {
     #[command(flatten)]
     filters: UserFilters,
