@@ -137,7 +137,7 @@ enum Source {
         files: Vec<PathBuf>,
     },
     /// The users the filters match (every user with `--all` and no filter).
-    Filters(UserFilters),
+    Filters(Box<UserFilters>),
 }
 
 impl Source {
@@ -158,7 +158,9 @@ impl Source {
         let has_ids = !args.ids.is_empty() || !files.is_empty();
         match (has_ids, filtered, args.all) {
             (true, false, false) => Ok(Source::Ids { listed, files }),
-            (false, _, true) | (false, true, false) => Ok(Source::Filters(args.filters.clone())),
+            (false, _, true) | (false, true, false) => {
+                Ok(Source::Filters(Box::new(args.filters.clone())))
+            }
             (true, _, _) => Err(CliError::Usage(
                 "give ids (arguments, --ids FILE or -) or filters (or --all), not both; \
                  --user-id is the filter for given ids"
@@ -293,7 +295,8 @@ fn sort_batch(first: usize, batch: &[String], outcome: BulkOutcome) -> Vec<(usiz
     sorted.extend(outcome.not_answered.iter().map(|id| (index(id), Outcome::NotFound)));
     for failed in &outcome.failed {
         let message = failed.error.to_string();
-        sorted.extend(failed.user_ids.iter().map(|id| (index(id), Outcome::Failed(message.clone()))));
+        sorted
+            .extend(failed.user_ids.iter().map(|id| (index(id), Outcome::Failed(message.clone()))));
     }
     sorted
 }
@@ -463,8 +466,12 @@ mod tests {
             source(&["user_a", "-", "--ids", "x.txt"]),
             Ok(Source::Ids { listed, files }) if listed == ["user_a"] && files == [PathBuf::from("-"), PathBuf::from("x.txt")]
         ));
-        assert!(matches!(source(&["-", "--ids", "-"]), Ok(Source::Ids { files, .. }) if files.len() == 1));
-        assert!(matches!(source(&["--banned", "true"]), Ok(Source::Filters(f)) if f.banned == Some(true)));
+        assert!(
+            matches!(source(&["-", "--ids", "-"]), Ok(Source::Ids { files, .. }) if files.len() == 1)
+        );
+        assert!(
+            matches!(source(&["--banned", "true"]), Ok(Source::Filters(f)) if f.banned == Some(true))
+        );
         assert!(matches!(source(&["--all"]), Ok(Source::Filters(_))));
         for refused in [&[][..], &["user_a", "--query", "x"], &["user_a", "--all"]] {
             assert_eq!(source(refused).unwrap_err().exit_code(), 2, "{refused:?}");

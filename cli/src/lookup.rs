@@ -265,7 +265,8 @@ fn rfc3339_utc(ms: i64) -> String {
     let seconds = ms.div_euclid(1000);
     let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
-    let (hour, minute, second) = (second_of_day / 3600, second_of_day % 3600 / 60, second_of_day % 60);
+    let (hour, minute, second) =
+        (second_of_day / 3600, second_of_day % 3600 / 60, second_of_day % 60);
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
 }
 
@@ -291,7 +292,10 @@ mod tests {
     #[test]
     fn json_on_several_lines_comes_out_on_one_with_strings_untouched() {
         let sent = "{\"id\": \"user_a\",\r\n  \"first_name\": \"Ada \\\" \\\\ \\n x\",\n  \"tags\": [1, 2]\n}";
-        assert_eq!(one_line(sent), "{\"id\":\"user_a\",\"first_name\":\"Ada \\\" \\\\ \\n x\",\"tags\":[1,2]}");
+        assert_eq!(
+            one_line(sent),
+            "{\"id\":\"user_a\",\"first_name\":\"Ada \\\" \\\\ \\n x\",\"tags\":[1,2]}"
+        );
         let single = "{\"id\": \"user_a\", \"n\": 1}";
         assert!(matches!(one_line(single), Cow::Borrowed(s) if s == single));
     }

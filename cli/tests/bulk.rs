@@ -129,8 +129,12 @@ async fn unknown_ids_are_reported_and_fail_the_run_unless_ignored() {
     assert_eq!(output.status.code(), Some(1));
     assert!(field(&fake, &id(2), "locked").as_bool().unwrap());
 
-    let output = run(&fake, &["delete", "--yes", "--ignore-not-found", &id(2), "user_nope"], "").await;
-    assert_eq!(text(&output.stderr), "user_nope: not found\ndelete: 1 done, 1 not found, 0 failed\n");
+    let output =
+        run(&fake, &["delete", "--yes", "--ignore-not-found", &id(2), "user_nope"], "").await;
+    assert_eq!(
+        text(&output.stderr),
+        "user_nope: not found\ndelete: 1 done, 1 not found, 0 failed\n"
+    );
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(fake.user_ids(), [id(1)]);
 }
@@ -171,7 +175,10 @@ async fn a_failed_bulk_request_names_each_of_its_ids() {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 5, "{stderr}");
     for (line, n) in lines.iter().zip(51..=53) {
-        let start = format!("{}: POST /v1/users/ban: clerk returned 400 Bad Request: form_param_invalid: bad (trace id ", id(n));
+        let start = format!(
+            "{}: POST /v1/users/ban: clerk returned 400 Bad Request: form_param_invalid: bad (trace id ",
+            id(n)
+        );
         assert!(line.starts_with(&start), "{stderr}");
     }
     assert_eq!(lines[3], "ban: 50 done, 0 not found, 3 failed");
@@ -353,7 +360,10 @@ async fn ctrl_c_stops_with_130_and_says_what_was_done() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{stderr}"));
     assert!((1..200).contains(&done), "{stderr}");
-    assert_eq!(lines[0], format!("lock: {done} done, 0 not found, 0 failed, {} not reached", 200 - done));
+    assert_eq!(
+        lines[0],
+        format!("lock: {done} done, 0 not found, 0 failed, {} not reached", 200 - done)
+    );
     assert_eq!(lines[1], "error: interrupted; run the same command again to finish");
     assert_eq!(output.status.code(), Some(130));
     let locked = (1..=200).filter(|&n| field(&fake, &id(n), "locked") != false).count();

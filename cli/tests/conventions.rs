@@ -114,7 +114,10 @@ async fn clerk_errors_are_one_line_with_code_and_trace_id_and_exit_1() {
         let stderr = text(&output.stderr);
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
-        assert!(stderr.contains("clerk returned 403 Forbidden: authorization_invalid: no (trace id "), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("clerk returned 403 Forbidden: authorization_invalid: no (trace id "),
+            "{args:?}: {stderr}"
+        );
         assert_eq!(text(&output.stdout), "");
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         // The next command's first request fails the same way.
@@ -151,8 +154,11 @@ async fn quiet_prints_only_data_and_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_color_means_no_escape_sequences_anywhere() {
     let fake = fake(3).await;
-    let env = [("CLERK_API_URL", fake.url()), ("CLERK_SECRET_KEY", fake.secret_key()), ("NO_COLOR", "1")];
-    for args in [&["ban", "user_000001", "user_nope"][..], &["get", "user_nope"], &["list"], &["bogus"]] {
+    let env =
+        [("CLERK_API_URL", fake.url()), ("CLERK_SECRET_KEY", fake.secret_key()), ("NO_COLOR", "1")];
+    for args in
+        [&["ban", "user_000001", "user_nope"][..], &["get", "user_nope"], &["list"], &["bogus"]]
+    {
         let output = run_env(args, &env).await;
         let all = [output.stdout, output.stderr].concat();
         assert!(!all.contains(&0x1b), "{args:?}: {}", text(&all));
@@ -178,7 +184,8 @@ async fn the_secret_key_never_appears_in_any_output() {
     }
     // A key the instance refuses: the error says 401, not the key.
     let wrong = "sk_live_wrong_SECRET_0a1b2c";
-    let output = run_env(&["count"], &[("CLERK_API_URL", fake.url()), ("CLERK_SECRET_KEY", wrong)]).await;
+    let output =
+        run_env(&["count"], &[("CLERK_API_URL", fake.url()), ("CLERK_SECRET_KEY", wrong)]).await;
     let all = text(&[output.stdout, output.stderr].concat());
     assert!(all.contains("401") && !all.contains("SECRET_0a1b2c"), "{all}");
     assert_eq!(output.status.code(), Some(1));

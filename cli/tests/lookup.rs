@@ -54,7 +54,10 @@ async fn get_prints_the_user_as_clerk_sent_it_on_one_line() {
     let output = run(&fake, &["get", "user_000002", "--pretty"]).await;
     let stdout = text(&output.stdout);
     assert!(stdout.starts_with("{\n  \"id\": \"user_000002\",\n"), "{stdout}");
-    assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap(), fake.user_json("user_000002").unwrap());
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap(),
+        fake.user_json("user_000002").unwrap()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -128,7 +131,10 @@ async fn list_prints_a_table_with_names_escaped() {
 
     // Filters reach the list request.
     let output = run(&fake, &["list", "--banned", "true", "--max", "1"]).await;
-    assert_eq!(text(&output.stdout).lines().nth(1).unwrap().split_whitespace().next(), Some("user_000003"));
+    assert_eq!(
+        text(&output.stdout).lines().nth(1).unwrap().split_whitespace().next(),
+        Some("user_000003")
+    );
     assert_eq!(fake.list_queries().last().unwrap(), "banned=true&limit=1");
 }
 
@@ -145,7 +151,8 @@ async fn count_prints_the_number_of_matching_users() {
     let output = run(&fake, &["count", "--banned", "true"]).await;
     assert_eq!(text(&output.stdout), format!("{banned}\n"));
 
-    let output = run(&fake, &["count", "--email", "nobody@example.com", "--user-id", "user_000001"]).await;
+    let output =
+        run(&fake, &["count", "--email", "nobody@example.com", "--user-id", "user_000001"]).await;
     assert_eq!(text(&output.stdout), "0\n");
     assert_eq!(text(&output.stderr), "");
 }
