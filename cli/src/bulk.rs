@@ -38,9 +38,6 @@
 //! sent; 130 on Ctrl-C, after the requests in flight are dropped and the summary is printed
 //! (running the same command again finishes the job).
 
-#[path = "ids.rs"]
-pub mod ids;
-
 use std::future::Future;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -53,6 +50,7 @@ use serde::de::IgnoredAny;
 
 use crate::connect::{Connection, Global};
 use crate::error::CliError;
+use crate::ids;
 use crate::filters::UserFilters;
 use crate::lookup::stdout_result;
 

@@ -12,6 +12,7 @@ mod connect;
 mod error;
 mod export;
 mod filters;
+mod ids;
 mod import;
 mod lookup;
 mod output;
