@@ -224,8 +224,9 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
             invalid.push((record, problem));
         } else if let Some(key) = record.key() {
             match first_with_key.get(key) {
-                Some(first) => invalid
-                    .push((record, format!("the same key as record {first}: imported once"))),
+                Some(first) => {
+                    invalid.push((record, format!("the same key as record {first}: imported once")))
+                }
                 None => {
                     first_with_key.insert(key, record.position);
                     valid.push(record);
@@ -289,7 +290,8 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
                 record.key().unwrap_or("none")
             ));
         }
-        let to_create = pending.len() - pending.iter().filter(|r| r.key().is_some_and(|k| existing.contains_key(k))).count();
+        let to_create = pending.len()
+            - pending.iter().filter(|r| r.key().is_some_and(|k| existing.contains_key(k))).count();
         say(format!(
             "dry run: {} records, {to_create} would be created, {} exist already (skipped), {} \
              invalid; nothing was created ({} look-ups in {:.1} s)",

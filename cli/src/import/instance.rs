@@ -103,7 +103,9 @@ pub enum Created {
 fn ambiguous(error: &clerk_users::Error) -> bool {
     match error.status() {
         Some(status) => status.is_server_error(),
-        None => matches!(error, clerk_users::Error::Transport { .. } | clerk_users::Error::Decode(_)),
+        None => {
+            matches!(error, clerk_users::Error::Transport { .. } | clerk_users::Error::Decode(_))
+        }
     }
 }
 
@@ -123,7 +125,12 @@ const LOOKUP_ATTEMPTS: u32 = 4;
 /// a timeout (`timeout`, waiting for a turn under the rate limit included), a lost connection or
 /// a 5xx is not sent again as it is; the user is looked up by `external_id` first, and adopted
 /// if it is there. A create refused because an identifier is taken is looked up the same way.
-pub async fn create(client: &Client, key: &str, body: &CreateUserBody, timeout: Duration) -> Created {
+pub async fn create(
+    client: &Client,
+    key: &str,
+    body: &CreateUserBody,
+    timeout: Duration,
+) -> Created {
     let mut unclear = false;
     let mut last = Failure::default();
     for attempt in 1..=CREATE_ATTEMPTS {

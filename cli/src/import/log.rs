@@ -117,7 +117,9 @@ impl Writers {
     /// to the failures file when it needs attention.
     pub fn write(&mut self, entry: &Entry) -> Result<(), CliError> {
         let line = serde_json::to_string(entry).map_err(|e| CliError::Failed(e.to_string()))?;
-        writeln!(self.log, "{line}").and_then(|()| self.log.flush()).map_err(|e| CliError::file(&self.log_path, e))?;
+        writeln!(self.log, "{line}")
+            .and_then(|()| self.log.flush())
+            .map_err(|e| CliError::file(&self.log_path, e))?;
         if !entry.outcome.done() {
             writeln!(self.failures, "{line}")
                 .and_then(|()| self.failures.flush())

@@ -88,11 +88,8 @@ fn detect(path: &Path, reader: &mut BufReader<std::fs::File>) -> Result<Format, 
     let head = reader.fill_buf().map_err(|e| CliError::file(path, e))?;
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let first = head.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let extension =
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     let csv_kind = || {
         let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
         let header: Vec<String> = String::from_utf8_lossy(line)
@@ -133,14 +130,15 @@ fn read_jsonl(path: &Path, reader: impl BufRead) -> Result<Vec<Record>, CliError
 fn read_json(path: &Path, mut reader: impl Read) -> Result<Vec<Record>, CliError> {
     let mut text = String::new();
     reader.read_to_string(&mut text).map_err(|e| CliError::file(path, e))?;
-    let items: Vec<Value> = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-        CliError::Usage(format!(
-            "{}: not a JSON array of users (line {}, column {})",
-            path.display(),
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let items: Vec<Value> =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            CliError::Usage(format!(
+                "{}: not a JSON array of users (line {}, column {})",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
+        })?;
     Ok(items
         .iter()
         .enumerate()
@@ -256,11 +254,9 @@ fn clerk_identifiers(
             .get(field)
             .and_then(Value::as_str)
             .ok_or_else(|| format!("{list}: an item without {field}"))?;
-        let verified = item
-            .get("verification")
-            .and_then(|v| v.get("status"))
-            .and_then(Value::as_str)
-            == Some("verified");
+        let verified =
+            item.get("verification").and_then(|v| v.get("status")).and_then(Value::as_str)
+                == Some("verified");
         let ident = Identifier { value: value.to_owned(), verified };
         if primary.is_some() && item.get("id").and_then(Value::as_str) == primary {
             out.insert(0, ident);
@@ -478,7 +474,10 @@ fn read_csv(path: &Path, reader: impl Read, format: Format) -> Result<Vec<Record
 /// A comma-joined list cell.
 fn list(cell: Option<&str>) -> Vec<String> {
     cell.map(|c| {
-        c.split(',').map(|s| unguard(s.trim()).trim().to_owned()).filter(|s| !s.is_empty()).collect()
+        c.split(',')
+            .map(|s| unguard(s.trim()).trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
     })
     .unwrap_or_default()
 }
@@ -493,7 +492,12 @@ fn csv_identifiers(
     let verified = list(verified);
     let unverified = list(unverified);
     let mut values: Vec<String> = Vec::new();
-    for value in primary.map(|p| p.trim().to_owned()).into_iter().chain(verified.iter().cloned()).chain(unverified.iter().cloned()) {
+    for value in primary
+        .map(|p| p.trim().to_owned())
+        .into_iter()
+        .chain(verified.iter().cloned())
+        .chain(unverified.iter().cloned())
+    {
         if !value.is_empty() && !values.contains(&value) {
             values.push(value);
         }

@@ -245,7 +245,10 @@ mod tests {
         assert_eq!(record.problem(), None);
         let body = serde_json::to_value(record.body(Defaults::default())).unwrap();
         assert_eq!(body["external_id"], "legacy-1");
-        assert_eq!(body["email_address_identification_status"], serde_json::json!(["verified", "reserved"]));
+        assert_eq!(
+            body["email_address_identification_status"],
+            serde_json::json!(["verified", "reserved"])
+        );
         let keyless = Record { emails: record.emails.clone(), ..Record::default() };
         assert!(keyless.problem().is_some());
         let half = Record { password_digest: Some("$2a$…".into()), ..record };
