@@ -354,10 +354,10 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
         };
         let Some((record, created)) = next else { break };
         let line = match created {
-            instance::Created::Created(id) => with_id(entry(record, Outcome::Created), id),
-            instance::Created::Exists(id) => with_id(entry(record, Outcome::Exists), id),
-            instance::Created::Adopted(id) => with_id(entry(record, Outcome::Adopted), id),
-            instance::Created::Failed(failure) => {
+            instance::CreateResult::Created(id) => with_id(entry(record, Outcome::Created), id),
+            instance::CreateResult::Exists(id) => with_id(entry(record, Outcome::Exists), id),
+            instance::CreateResult::Adopted(id) => with_id(entry(record, Outcome::Adopted), id),
+            instance::CreateResult::Failed(failure) => {
                 let mut line = entry(record, Outcome::Failed);
                 line.codes = failure.codes;
                 line.status = failure.status;

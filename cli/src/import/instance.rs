@@ -49,10 +49,10 @@ pub async fn lookup(
                 .await?
                 .into_inner();
             for user in users {
-                if let Some(external_id) = user.external_id {
-                    if asked.contains(external_id.as_str()) {
-                        found.insert(external_id, user.id);
-                    }
+                if let Some(external_id) = user.external_id
+                    && asked.contains(external_id.as_str())
+                {
+                    found.insert(external_id, user.id);
                 }
             }
         }
@@ -87,7 +87,7 @@ impl Failure {
 
 /// What became of one create.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Created {
+pub enum CreateResult {
     /// Created; the new user's id.
     Created(String),
     /// Clerk said the key was taken, and the user with it was found: it was already there.
@@ -130,7 +130,7 @@ pub async fn create(
     key: &str,
     body: &CreateUserBody,
     timeout: Duration,
-) -> Created {
+) -> CreateResult {
     let mut unclear = false;
     let mut last = Failure::default();
     for attempt in 1..=CREATE_ATTEMPTS {
@@ -140,7 +140,7 @@ pub async fn create(
         )
         .await;
         let taken = match sent {
-            Ok(Ok(user)) => return Created::Created(user.into_inner().id),
+            Ok(Ok(user)) => return CreateResult::Created(user.into_inner().id),
             Ok(Err(error)) if ambiguous(&error) => {
                 unclear = true;
                 last = Failure::of(&error);
@@ -150,7 +150,7 @@ pub async fn create(
                 last = Failure::of(&error);
                 true
             }
-            Ok(Err(error)) => return Created::Failed(Failure::of(&error)),
+            Ok(Err(error)) => return CreateResult::Failed(Failure::of(&error)),
             Err(_) => {
                 unclear = true;
                 last = Failure {
@@ -165,10 +165,10 @@ pub async fn create(
             }
         };
         match find(client, key).await {
-            Ok(Some(id)) if unclear => return Created::Adopted(id),
-            Ok(Some(id)) => return Created::Exists(id),
+            Ok(Some(id)) if unclear => return CreateResult::Adopted(id),
+            Ok(Some(id)) => return CreateResult::Exists(id),
             // Taken, but not by a user with this key: another identifier (an email) is taken.
-            Ok(None) if taken => return Created::Failed(last),
+            Ok(None) if taken => return CreateResult::Failed(last),
             Ok(None) => {
                 // Not there: the create did not happen; send it again (a new create, with the
                 // same check after it).
@@ -181,11 +181,11 @@ pub async fn create(
                      failed: {}; a later run looks the user up again",
                     last.message, failure.message
                 );
-                return Created::Failed(failure);
+                return CreateResult::Failed(failure);
             }
         }
     }
-    Created::Failed(last)
+    CreateResult::Failed(last)
 }
 
 /// The user with `key` as its `external_id`, looked up a few times (with waits) if the look-up

@@ -72,10 +72,10 @@ pub fn done_keys(path: &Path) -> Result<HashSet<String>, CliError> {
     let mut keys = HashSet::new();
     for line in BufReader::new(file).lines() {
         let line = line.map_err(|e| CliError::file(path, e))?;
-        if let Ok(entry) = serde_json::from_str::<Entry>(&line) {
-            if let (true, Some(key)) = (entry.outcome.done(), entry.key) {
-                keys.insert(key);
-            }
+        if let Ok(entry) = serde_json::from_str::<Entry>(&line)
+            && let (true, Some(key)) = (entry.outcome.done(), entry.key)
+        {
+            keys.insert(key);
         }
     }
     Ok(keys)

@@ -539,10 +539,10 @@ fn from_row<'a>(cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<Record, String
         cell("verified_email_addresses"),
         cell("unverified_email_addresses"),
     );
-    if let Some(single) = text("email_address") {
-        if !emails.iter().any(|e| e.value == single) {
-            emails.insert(0, Identifier { value: single, verified: false });
-        }
+    if let Some(single) = text("email_address")
+        && !emails.iter().any(|e| e.value == single)
+    {
+        emails.insert(0, Identifier { value: single, verified: false });
     }
     Ok(Record {
         source_id: text("id"),

@@ -111,10 +111,10 @@ impl Record {
         if self.emails.iter().any(|e| !e.value.contains('@')) {
             return Some("an email address without @".to_owned());
         }
-        if let Some(created_at) = &self.created_at {
-            if !looks_like_rfc3339(created_at) {
-                return Some("created_at is not an RFC 3339 date-time".to_owned());
-            }
+        if let Some(created_at) = &self.created_at
+            && !looks_like_rfc3339(created_at)
+        {
+            return Some("created_at is not an RFC 3339 date-time".to_owned());
         }
         None
     }
