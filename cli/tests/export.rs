@@ -425,7 +425,7 @@ async fn ctrl_c_keeps_what_was_written_and_the_export_resumes() {
         .latency(Duration::from_millis(150))
         .start()
         .await;
-    let all: HashSet<String> = fake.seed_users(3000).into_iter().collect();
+    let all: HashSet<String> = fake.seed_users(5000).into_iter().collect();
     let dir = tempfile::tempdir().unwrap();
     let args = ["export", "--out", "users.jsonl", "--concurrency", "1"];
 
@@ -433,8 +433,8 @@ async fn ctrl_c_keeps_what_was_written_and_the_export_resumes() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // The count and two pages (150 ms each), then Ctrl-C in the middle of the walk.
-    tokio::time::sleep(Duration::from_millis(550)).await;
+    // The count and a few of the ten pages (150 ms each), then Ctrl-C in the middle of the walk.
+    tokio::time::sleep(Duration::from_millis(900)).await;
     let pid = child.id().to_string();
     let killed = Command::new("kill").args(["-INT", &pid]).status().unwrap();
     assert!(killed.success());
@@ -443,7 +443,7 @@ async fn ctrl_c_keeps_what_was_written_and_the_export_resumes() {
     assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
     let err = stderr(&output);
     let kept = jsonl(&dir.path().join("users.jsonl.partial")).len();
-    assert!(kept > 0 && kept < 3000, "{kept}");
+    assert!(kept > 0 && kept < 5000, "{kept}");
     assert!(
         err.ends_with(&format!(
             "error: interrupted; kept {kept} users in users.jsonl.partial; continue with: \
@@ -494,7 +494,7 @@ async fn filters_and_max_reach_the_walk_and_stdout_takes_the_data() {
     let args = ["export", "--out", "-", "--max", "2", "--quiet", "--concurrency", "1"];
     let output = run(Some(&fake), dir.path(), &args).await;
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 2);
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2);
     assert_eq!(stderr(&output), "", "--max is no surprise");
 
     let output = run(Some(&fake), dir.path(), &["export", "--out", "-", "--resume"]).await;
