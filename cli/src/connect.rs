@@ -60,7 +60,7 @@ impl Connection {
             RateLimit::development_instance()
         };
         let client = ClientBuilder::from_env()
-            .and_then(|builder| builder.rate_limit(rate_limit.clone()).build())
+            .and_then(|builder| builder.rate_limit(rate_limit).build())
             .map_err(|error| CliError::Usage(error.to_string()))?;
         Ok(Connection { client, rate_limit, demo: None })
     }
