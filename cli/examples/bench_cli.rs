@@ -18,9 +18,13 @@
 //!   the latency it measures), to a JSON lines file, in a child process whose peak resident
 //!   memory (`VmHWM`, polled from `/proc/<pid>/status`) is the export's alone: the fake runs in
 //!   this process;
+//! - the same to stdout (`--out -`, to a pipe): no file, so no sync of hundreds of MB at the
+//!   end, which on a slow disk is a good part of the time;
 //! - `clerk-users export --concurrency 1`: the sequential cursor walk;
 //! - one page at a time by `offset`, Clerk's own CLI's strategy, written here with the library's
 //!   plain `get_user_list` (each page parsed, as a JavaScript client would).
+//!
+//! `BENCH_VERBOSE=1` shows what the default runs say on stderr (the concurrency chosen and why).
 //!
 //! The times are wall times of the whole export: process start, the count, the latency probe,
 //! the walk, and the file's sync and rename.
@@ -110,6 +114,9 @@ async fn export_part() -> Result<(), String> {
     for users in [10_000, 100_000] {
         let fake = start_fake(users).await;
         let (seconds, peak_kib, said) = run_export(&binary, &fake, users, &[]).await?;
+        if std::env::var_os("BENCH_VERBOSE").is_some() {
+            eprint!("{said}");
+        }
         let chosen = said
             .lines()
             .find_map(|line| line.strip_prefix("concurrency: "))
@@ -119,6 +126,16 @@ async fn export_part() -> Result<(), String> {
         rows.push(Row {
             users,
             walk: format!("clerk-users export (default: {chosen} in flight)"),
+            seconds,
+            peak_kib: Some(peak_kib),
+        });
+        drop(fake);
+
+        let fake = start_fake(users).await;
+        let (seconds, peak_kib, _) = run_export(&binary, &fake, users, &["--out", "-"]).await?;
+        rows.push(Row {
+            users,
+            walk: "clerk-users export --out - (no file, no sync)".into(),
             seconds,
             peak_kib: Some(peak_kib),
         });
@@ -178,15 +195,17 @@ async fn run_export(
 ) -> Result<(f64, u64, String), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let out = dir.path().join("users.jsonl");
+    let to_stdout = extra.contains(&"--out");
     let mut command = Command::new(binary);
+    command.arg("export");
+    if !to_stdout {
+        command.arg("--out").arg(&out);
+    }
     command
-        .arg("export")
-        .arg("--out")
-        .arg(&out)
         .args(extra)
         .env("CLERK_SECRET_KEY", fake.secret_key())
         .env("CLERK_API_URL", fake.url())
-        .stdout(Stdio::null())
+        .stdout(if to_stdout { Stdio::piped() } else { Stdio::null() })
         .stderr(Stdio::piped());
     let started = Instant::now();
     let child = command.spawn().map_err(|e| e.to_string())?;
@@ -216,8 +235,12 @@ async fn run_export(
     if !output.status.success() {
         return Err(format!("clerk-users export {extra:?} failed: {said}"));
     }
-    let text = std::fs::read_to_string(&out).map_err(|e| e.to_string())?;
-    let lines = text.lines().count();
+    let lines = if to_stdout {
+        output.stdout.iter().filter(|b| **b == b'\n').count()
+    } else {
+        let text = std::fs::read_to_string(&out).map_err(|e| e.to_string())?;
+        text.lines().count()
+    };
     if lines != users {
         return Err(format!("exported {lines} users, expected {users}"));
     }
