@@ -9,6 +9,7 @@
 
 mod bulk;
 mod connect;
+mod csv_profiles;
 mod error;
 mod export;
 mod filters;
@@ -17,6 +18,7 @@ mod import;
 mod lookup;
 mod output;
 mod progress;
+mod tune;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,198 @@
+//! Where exported users go, one record at a time: JSON lines (Clerk's bytes, one user per line)
+//! or a CSV profile, into a new file, a partial file being resumed, or stdout; counting the bytes
+//! so a resume can cut what was written after the last saved state.
+
+use std::fs::File;
+use std::io::{BufWriter, Stdout, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::csv_profiles::Profile;
+use crate::error::CliError;
+use crate::output::SafeFile;
+
+/// The bytes' destination.
+#[derive(Debug)]
+pub enum Sink {
+    /// A new file, renamed into place when committed.
+    Fresh(SafeFile),
+    /// A partial file being resumed, appended to.
+    Append(BufWriter<File>),
+    /// Standard output.
+    Stdout(BufWriter<Stdout>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Fresh(file) => file.write(buf),
+            Sink::Append(file) => file.write(buf),
+            Sink::Stdout(out) => out.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Fresh(file) => file.flush(),
+            Sink::Append(file) => file.flush(),
+            Sink::Stdout(out) => out.flush(),
+        }
+    }
+}
+
+/// A writer that counts the bytes through it.
+#[derive(Debug)]
+struct Counting {
+    inner: Sink,
+    bytes: u64,
+}
+
+impl Write for Counting {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The record format.
+#[derive(Debug)]
+enum Records {
+    /// One user's JSON a line.
+    Jsonl(Counting),
+    /// CSV rows of a profile.
+    Csv(Box<csv::Writer<Counting>>, Profile),
+}
+
+/// Users written one at a time in a format; see the [module docs](self).
+#[derive(Debug)]
+pub struct Output {
+    records: Records,
+    /// Named in errors: the file, or `stdout`.
+    name: PathBuf,
+}
+
+impl Output {
+    /// Writes `profile` CSV (with its header when `header`), or JSON lines (`None`), into
+    /// `sink`, whose `bytes` are already written.
+    pub fn new(
+        sink: Sink,
+        name: &Path,
+        profile: Option<Profile>,
+        header: bool,
+        bytes: u64,
+    ) -> Result<Output, CliError> {
+        let counting = Counting { inner: sink, bytes };
+        let records = match profile {
+            None => Records::Jsonl(counting),
+            Some(profile) => {
+                let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(counting);
+                if header {
+                    csv.write_record(profile.header()).map_err(|e| csv_error(name, e))?;
+                }
+                Records::Csv(Box::new(csv), profile)
+            }
+        };
+        Ok(Output { records, name: name.to_owned() })
+    }
+
+    /// Writes one user, from its JSON as Clerk sent it (`id` names it if the JSON cannot be read
+    /// as a tree for a CSV row).
+    pub fn write(&mut self, json: &str, id: Option<&str>) -> Result<(), CliError> {
+        match &mut self.records {
+            Records::Jsonl(out) => {
+                let line = one_line(json);
+                out.write_all(line.as_bytes())
+                    .and_then(|()| out.write_all(b"\n"))
+                    .map_err(|e| CliError::file(&self.name, e))
+            }
+            Records::Csv(csv, profile) => {
+                // A tree is stricter than the text (a number beyond f64, very deep nesting):
+                // then the row has the id and nothing else, rather than no row.
+                let user = serde_json::from_str::<Value>(json)
+                    .unwrap_or_else(|_| serde_json::json!({ "id": id.unwrap_or_default() }));
+                csv.write_record(profile.row(&user)).map_err(|e| csv_error(&self.name, e))
+            }
+        }
+    }
+
+    /// Flushes what was written; returns the bytes written in all.
+    pub fn flush(&mut self) -> Result<u64, CliError> {
+        let flushed = match &mut self.records {
+            Records::Jsonl(out) => out.flush().map(|()| out.bytes),
+            Records::Csv(csv, _) => csv.flush().map(|()| csv.get_ref().bytes),
+        };
+        flushed.map_err(|e| CliError::file(&self.name, e))
+    }
+
+    /// Flushes and gives back the sink, with the bytes written in all.
+    pub fn into_sink(self) -> Result<(Sink, u64), CliError> {
+        let counting = match self.records {
+            Records::Jsonl(mut out) => {
+                out.flush().map_err(|e| CliError::file(&self.name, e))?;
+                out
+            }
+            Records::Csv(csv, _) => {
+                csv.into_inner().map_err(|e| CliError::file(&self.name, e.into_error()))?
+            }
+        };
+        Ok((counting.inner, counting.bytes))
+    }
+}
+
+/// A CSV error as a file error.
+fn csv_error(name: &Path, error: csv::Error) -> CliError {
+    CliError::file(name, std::io::Error::other(error))
+}
+
+/// The JSON on one line: as it is when it has no line break (nearly always), else with the
+/// whitespace between tokens removed (the JSON is valid, so no line break is inside a string;
+/// keys, their order and numbers stay exactly as sent).
+pub fn one_line(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.contains(['\n', '\r']) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_json_stays_byte_for_byte() {
+        let json = r#"{"id": "user_1",  "b":[1, 2]}"#;
+        assert!(matches!(one_line(json), std::borrow::Cow::Borrowed(j) if j == json));
+    }
+
+    #[test]
+    fn pretty_json_is_compacted_losslessly() {
+        let json = "{\n  \"id\": \"user_1\",\r\n  \"z\": \"a \\\" b\\n\\\\\",\n  \"a\": [1e400, \
+                    -0.10],\n  \"s\": \" x { \"\n}";
+        let line = one_line(json);
+        assert_eq!(line, r#"{"id":"user_1","z":"a \" b\n\\","a":[1e400,-0.10],"s":" x { "}"#);
+        assert!(!line.contains('\n'));
+    }
+}
