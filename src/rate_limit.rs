@@ -61,6 +61,27 @@ impl RateLimit {
         RateLimit::new(requests, Duration::from_secs(1))
     }
 
+    /// The most requests a window may hold.
+    pub fn requests(&self) -> u32 {
+        self.requests
+    }
+
+    /// The window the limit counts over.
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
+    /// The limit as a rate, for sizing concurrency (requests in flight = rate × latency);
+    /// `0.0` for a limit with no window.
+    ///
+    /// ```
+    /// assert_eq!(clerk_users::RateLimit::production_instance().requests_per_second(), 100.0);
+    /// ```
+    pub fn requests_per_second(&self) -> f64 {
+        let seconds = self.window.as_secs_f64();
+        if seconds > 0.0 { f64::from(self.requests) / seconds } else { 0.0 }
+    }
+
     /// The steady interval between requests and the burst, such that `rate × window + burst`
     /// never exceeds `requests`; `None` for a limit that cannot be paced (no requests, no window,
     /// a window over a year).
@@ -95,6 +116,15 @@ mod tests {
         assert_eq!((interval, burst.get()), (Duration::from_secs(10) / 990, 10));
         let (interval, burst) = RateLimit::development_instance().pacing().unwrap();
         assert_eq!((interval, burst.get()), (Duration::from_secs(10) / 99, 1));
+    }
+
+    #[test]
+    fn a_limit_reads_back_as_given_and_as_a_rate() {
+        let limit = RateLimit::new(250, Duration::from_millis(500));
+        assert_eq!((limit.requests(), limit.window()), (250, Duration::from_millis(500)));
+        assert_eq!(limit.requests_per_second(), 500.0);
+        assert_eq!(RateLimit::development_instance().requests_per_second(), 10.0);
+        assert_eq!(RateLimit::new(5, Duration::ZERO).requests_per_second(), 0.0);
     }
 
     #[test]
