@@ -50,8 +50,8 @@ use serde::de::IgnoredAny;
 
 use crate::connect::{Connection, Global};
 use crate::error::CliError;
-use crate::ids;
 use crate::filters::UserFilters;
+use crate::ids;
 use crate::lookup::stdout_result;
 
 /// Which bulk action.

@@ -219,9 +219,7 @@ pub fn guard(cell: String) -> String {
 }
 
 /// The cell without the guard [`guard`] adds (for a reader of these files): one leading tab is
-/// removed when the rest needs the guard.
-// The import reads our CSV; until it does, only the tests use this.
-#[cfg_attr(not(test), allow(dead_code))]
+/// removed when the rest needs the guard. The import reads both profiles with it.
 pub fn unguard(cell: &str) -> &str {
     match cell.strip_prefix('\t') {
         Some(rest) if needs_guard(rest) => rest,

@@ -136,7 +136,7 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
     let concurrency = match (args.concurrency, latency) {
         (Some(n), _) => usize::from(n),
         (None, latency) => {
-            let rps = tune::requests_per_second(&connection.rate_limit);
+            let rps = connection.rate_limit.requests_per_second();
             let pages = expected.div_ceil(PAGE_SIZE);
             let choice = tune::concurrency(rps, latency.unwrap_or_default(), pages);
             if !global.quiet {

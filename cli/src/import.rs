@@ -141,16 +141,10 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Requests per second the limit allows. The client's [`RateLimit`] does not say, so the two
-/// limits the connection uses are recognised and anything else counts as production's.
-fn requests_per_second(limit: &RateLimit) -> f64 {
-    if *limit == RateLimit::development_instance() { 10.0 } else { 100.0 }
-}
-
 /// The default concurrency: enough creates in flight to keep the limiter busy (Little's law:
 /// rate × latency), three times over for slower creates, and at least one second's worth.
 fn default_concurrency(limit: &RateLimit, latency: Option<Duration>) -> usize {
-    let rate = requests_per_second(limit);
+    let rate = limit.requests_per_second();
     let latency = latency.unwrap_or(Duration::from_millis(300)).as_secs_f64();
     let in_flight = (rate * latency * 3.0).max(rate).ceil();
     // `as` on a finite value clamped to a small range.

@@ -9,8 +9,6 @@
 
 use std::time::Duration;
 
-use clerk_users::RateLimit;
-
 /// The fewest requests in flight: one walks a single cursor.
 pub const MIN: usize = 1;
 
@@ -20,13 +18,6 @@ pub const MAX: usize = 64;
 
 /// The margin over Little's law for latency that varies.
 pub const HEADROOM: f64 = 1.25;
-
-/// Requests a second a rate limit allows. [`RateLimit`] does not expose its numbers, so the two
-/// limits a [`Connection`](crate::connect::Connection) uses are recognised; any other limit is
-/// taken as the development one (the lower: a walk then runs slower, never into 429s).
-pub fn requests_per_second(limit: &RateLimit) -> f64 {
-    if *limit == RateLimit::production_instance() { 100.0 } else { 10.0 }
-}
 
 /// What the tuning chose, and from what: printed on stderr.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,13 +86,6 @@ mod tests {
         // Three pages need at most three requests at once; an empty list one.
         assert_eq!(concurrency(100.0, ms(100), 3).concurrency, 3);
         assert_eq!(concurrency(100.0, ms(100), 0).concurrency, 1);
-    }
-
-    #[test]
-    fn the_limits_of_a_connection_are_recognised() {
-        assert_eq!(requests_per_second(&RateLimit::production_instance()), 100.0);
-        assert_eq!(requests_per_second(&RateLimit::development_instance()), 10.0);
-        assert_eq!(requests_per_second(&RateLimit::per_second(7)), 10.0);
     }
 
     #[test]

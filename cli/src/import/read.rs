@@ -12,6 +12,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::record::{Identifier, Record, rfc3339_from_ms};
+use crate::csv_profiles::unguard;
 use crate::error::CliError;
 
 /// The input format (`--format`).
@@ -399,15 +400,6 @@ fn scalar_id(object: &Map<String, Value>, name: &str) -> Result<Option<String>, 
     match object.get(name) {
         Some(Value::Number(n)) => Ok(Some(n.to_string())),
         _ => string(object, name),
-    }
-}
-
-/// Takes the spreadsheet guard off a cell: one leading tab before `=`, `+`, `-`, `@`, tab or
-/// carriage return (what the Dashboard's export and ours write). Nothing else changes.
-pub fn unguard(cell: &str) -> &str {
-    match cell.strip_prefix('\t') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
-        _ => cell,
     }
 }
 
