@@ -159,7 +159,10 @@ pub struct BulkOutcome {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct FailedBatch {
-    /// The ids the request carried (none of them was changed, as far as the answer says).
+    /// The ids the request carried. After an error status Clerk changed none of them; after an
+    /// answer that did not decode ([`Error::Decode`]), Clerk did the work and only its answer
+    /// could not be read; after a lost connection nobody knows (sending them again is safe:
+    /// banning is idempotent).
     pub user_ids: Vec<String>,
     /// Why the request failed (after the retries the client's policy allows).
     pub error: Error,

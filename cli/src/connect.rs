@@ -13,9 +13,10 @@ pub struct Global {
     /// needed; nothing leaves this machine).
     #[arg(long, global = true)]
     pub demo: bool,
-    /// How many demo users the fake starts with (with `--demo`).
-    #[arg(long, global = true, default_value_t = 25_000, value_name = "N")]
-    pub demo_users: usize,
+    /// How many demo users the fake starts with (with `--demo`; at most a million, about 1.2 GB).
+    #[arg(long, global = true, default_value_t = 25_000, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub demo_users: u32,
     /// No progress bar and no messages on stderr, only errors.
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -47,7 +48,7 @@ impl Connection {
     /// `CLERK_API_URL`, when set) must be there.
     pub async fn open(global: &Global) -> Result<Connection, CliError> {
         if global.demo {
-            return Ok(Connection::demo(global).await);
+            return Connection::demo(global).await;
         }
         let key = std::env::var("CLERK_SECRET_KEY").unwrap_or_default();
         if key.trim().is_empty() {
@@ -65,9 +66,11 @@ impl Connection {
         Ok(Connection { client, rate_limit, demo: None })
     }
 
-    async fn demo(global: &Global) -> Connection {
-        let fake = FakeClerk::start().await;
-        fake.seed_users(global.demo_users);
+    async fn demo(global: &Global) -> Result<Connection, CliError> {
+        let fake = FakeClerk::builder().try_start().await.map_err(|error| {
+            CliError::Failed(format!("--demo: cannot start the local fake Clerk: {error}"))
+        })?;
+        fake.seed_users(global.demo_users as usize);
         if !global.quiet {
             eprintln!(
                 "--demo: working on a local fake Clerk at {} seeded with {} demo users, not on Clerk",
@@ -75,8 +78,14 @@ impl Connection {
                 global.demo_users
             );
         }
-        // The fake does not limit requests unless told to: pace as a production instance would.
+        // The fake itself limits nothing: the client paces itself as on a production instance,
+        // so a demo behaves (and is tuned) like the real thing.
         let rate_limit = RateLimit::production_instance();
-        Connection { client: fake.client(), rate_limit, demo: Some(fake) }
+        let client = Client::builder(fake.secret_key())
+            .base_url(fake.url())
+            .rate_limit(rate_limit)
+            .build()
+            .map_err(|error| CliError::Failed(format!("--demo: {error}")))?;
+        Ok(Connection { client, rate_limit, demo: Some(fake) })
     }
 }

@@ -185,7 +185,7 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
 
     let Err(stop) = walked else {
         progress.finish_and_clear();
-        finish(sink, &paths)?;
+        finish(sink, &paths, args.force)?;
         if !global.quiet {
             let seconds = started.elapsed().as_secs_f64();
             let target =
@@ -297,7 +297,7 @@ fn walk_stopped(error: &WalkError, state: &mut State) -> Stop {
 }
 
 /// The latency of a first page of the export (one request, its users dropped), when the
-/// concurrency is to be chosen; with `--max` under a page, or when not wanted, none.
+/// concurrency is to be chosen (`wanted`: no `--concurrency` given); otherwise none.
 async fn probe(
     args: &Args,
     client: &clerk_users::Client,
@@ -383,11 +383,20 @@ fn open_partial(path: &Path, bytes: u64) -> Result<BufWriter<std::fs::File>, Cli
 
 /// Puts a complete export in place: the new file committed, or the resumed one synced and
 /// renamed, and the resume state removed.
-fn finish(sink: Sink, paths: &Paths) -> Result<(), CliError> {
+fn finish(sink: Sink, paths: &Paths, force: bool) -> Result<(), CliError> {
     match sink {
         Sink::Stdout(_) => return Ok(()),
         Sink::Fresh(file) => file.commit()?,
         Sink::Append(file) => sync(file, &paths.partial)?,
+    }
+    // Checked at the start too; a file that appeared meanwhile is not replaced either.
+    if !force && paths.target.exists() {
+        return Err(CliError::Failed(format!(
+            "{} appeared during the export and was left alone; the complete export is in {} \
+             (rename it, or export again with --force)",
+            paths.target.display(),
+            paths.partial.display()
+        )));
     }
     std::fs::rename(&paths.partial, &paths.target).map_err(|e| CliError::file(&paths.target, e))?;
     match std::fs::remove_file(&paths.state) {
@@ -424,9 +433,26 @@ fn mismatch(written: u64, total: u64, max: Option<u64>) -> String {
     )
 }
 
-/// The command line that continues this export: the same arguments, with `--resume`.
+/// Options whose values are personal data (emails, phones, names, free text): an error message
+/// does not repeat them.
+const PERSONAL_OPTIONS: &[&str] =
+    &["--query", "--email", "--phone", "--username", "--external-id", "--user-id"];
+
+/// The command line that continues this export: the same arguments, with `--resume`. When the
+/// command filters on personal data, it says so instead of repeating the values.
 fn continue_command() -> String {
-    let mut words: Vec<String> = std::env::args().collect();
+    // Lossy: an argument that is not UTF-8 (a path) is shown with replacement characters, never
+    // a panic.
+    let mut words: Vec<String> =
+        std::env::args_os().map(|word| word.to_string_lossy().into_owned()).collect();
+    let personal = words.iter().any(|word| {
+        PERSONAL_OPTIONS.iter().any(|option| {
+            word == option || word.strip_prefix(option).is_some_and(|rest| rest.starts_with('='))
+        })
+    });
+    if personal {
+        return "the same command with --resume added".to_owned();
+    }
     if let Some(program) = words.first_mut() {
         // The name the user knows, not the path the shell found.
         *program = "clerk-users".to_owned();

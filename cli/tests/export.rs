@@ -398,6 +398,22 @@ async fn a_concurrent_export_cut_by_a_failure_resumes_complete_and_repeat_free()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_export_filtered_on_personal_data_does_not_repeat_the_values() {
+    let fake = fake().await;
+    fake.seed_users(1200);
+    fake.on_list_request(2, Fault::status(500));
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["export", "--out", "users.jsonl", "--concurrency", "1", "--query=example.com"];
+
+    let output = run(Some(&fake), dir.path(), &args).await;
+
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.ends_with("continue with: the same command with --resume added\n"), "{err}");
+    assert!(!err.contains("example.com"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_csv_export_resumes_without_a_second_header() {
     let fake = fake().await;
     fake.seed_users(1200);

@@ -424,10 +424,14 @@ fn read_csv(path: &Path, reader: impl Read, format: Format) -> Result<Vec<Record
             || READ_ONLY.contains(&c)
             || c == "primary_phone_number"
     };
-    if let Some(unknown) = header.iter().find(|c| !known(c)) {
+    // Named by position, not by its text: in a file without a header row, the "header" is the
+    // first user's data.
+    if let Some(position) = header.iter().position(|c| !known(c)) {
         return Err(CliError::Usage(format!(
-            "{}: unknown column {unknown:?} (see `clerk-users import --help` for the columns)",
-            path.display()
+            "{}: column {} of the header is not a known column (is the header row missing? see \
+             `clerk-users import --help` for the columns)",
+            path.display(),
+            position + 1
         )));
     }
     let mut records = Vec::new();
