@@ -21,6 +21,7 @@ use serde_json::Value;
 use crate::connect::{Connection, Global};
 use crate::error::CliError;
 use crate::filters::UserFilters;
+use crate::output::one_line;
 
 /// The end of `--help` of `count`, `get` and `list`: the exit codes.
 const AFTER_HELP: &str = "Exit codes: 0 done; 1 failed (no such user, or a request failed: the \
@@ -141,34 +142,6 @@ pub(crate) fn stdout_result(result: std::io::Result<()>) -> Result<(), CliError>
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(|e| CliError::file(std::path::Path::new("stdout"), e)),
     }
-}
-
-/// `json` on one line: as sent when it is on one line already, else with the whitespace between
-/// tokens removed (strings, which cannot hold a raw line break, are left as they are).
-pub(crate) fn one_line(json: &str) -> Cow<'_, str> {
-    if !json.contains(['\n', '\r']) {
-        return Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for c in json.chars() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// The rows of `list`'s table, aligned when written.

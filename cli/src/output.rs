@@ -69,6 +69,33 @@ pub fn append(path: &Path) -> Result<BufWriter<File>, CliError> {
     options.open(path).map(BufWriter::new).map_err(|e| CliError::file(path, e))
 }
 
+/// The JSON on one line: as it is when it has no line break (nearly always), else with the
+/// whitespace between tokens removed (the JSON is valid, so no line break is inside a string;
+/// keys, their order and numbers stay exactly as sent).
+pub fn one_line(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.contains(['\n', '\r']) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::record::{Identifier, Record, rfc3339_from_ms};
-use crate::csv_profiles::unguard;
+use crate::csv_profiles::{DASHBOARD, unguard};
 use crate::error::CliError;
 
 /// The input format (`--format`).
@@ -29,23 +29,6 @@ pub enum Format {
     /// CSV with the plain columns (a superset of the Dashboard's and of `export --format csv`).
     Csv,
 }
-
-/// The header of Clerk's Dashboard user export.
-pub const DASHBOARD: [&str; 13] = [
-    "id",
-    "first_name",
-    "last_name",
-    "username",
-    "primary_email_address",
-    "primary_phone_number",
-    "verified_email_addresses",
-    "unverified_email_addresses",
-    "verified_phone_numbers",
-    "unverified_phone_numbers",
-    "totp_secret",
-    "password_digest",
-    "password_hasher",
-];
 
 /// Columns a plain CSV may have besides the Dashboard's.
 const PLAIN_EXTRA: [&str; 12] = [
