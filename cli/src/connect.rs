@@ -30,6 +30,39 @@ pub struct Connection {
     pub rate_limit: RateLimit,
     /// The demo fake, kept alive as long as the connection (dropping it stops the server).
     pub demo: Option<FakeClerk>,
+    /// Which instance this is, for the import's run log; `None` for a demo (a new fake each run,
+    /// so nothing a run did is there for the next).
+    pub instance: Option<Instance>,
+}
+
+/// A fingerprint of the instance a key opens: 64 bits of a SHA-256 of the API URL and the key.
+/// It tells two instances (or a fake and Clerk) apart in a file, and cannot give the key back.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Instance(String);
+
+impl Instance {
+    /// The fingerprint of `key` at `api_url`.
+    pub fn of(api_url: &str, key: &str) -> Instance {
+        use sha2::Digest;
+        let digest = sha2::Sha256::new()
+            .chain_update(b"clerk-users instance\0")
+            .chain_update(api_url.trim_end_matches('/').as_bytes())
+            .chain_update(b"\0")
+            .chain_update(key.as_bytes())
+            .finalize();
+        Instance(digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect())
+    }
+
+    /// The fingerprint as written in files.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Instance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Instance({})", self.0)
+    }
 }
 
 impl std::fmt::Debug for Connection {
@@ -63,7 +96,12 @@ impl Connection {
         let client = ClientBuilder::from_env()
             .and_then(|builder| builder.rate_limit(rate_limit).build())
             .map_err(|error| CliError::Usage(error.to_string()))?;
-        Ok(Connection { client, rate_limit, demo: None })
+        let api_url = std::env::var("CLERK_API_URL")
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+            .unwrap_or_else(|| clerk_users::DEFAULT_BASE_URL.to_owned());
+        let instance = Some(Instance::of(&api_url, &key));
+        Ok(Connection { client, rate_limit, demo: None, instance })
     }
 
     async fn demo(global: &Global) -> Result<Connection, CliError> {
@@ -86,6 +124,23 @@ impl Connection {
             .rate_limit(rate_limit)
             .build()
             .map_err(|error| CliError::Failed(format!("--demo: {error}")))?;
-        Ok(Connection { client, rate_limit, demo: Some(fake) })
+        Ok(Connection { client, rate_limit, demo: Some(fake), instance: None })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_instance_is_told_apart_by_url_and_key_without_showing_the_key() {
+        let key = "sk_live_0123456789abcdef";
+        let clerk = Instance::of("https://api.clerk.com/v1", key);
+        assert_eq!(clerk, Instance::of("https://api.clerk.com/v1/", key));
+        assert_eq!(clerk.as_str().len(), 16);
+        assert!(clerk.as_str().chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(clerk, Instance::of("http://127.0.0.1:4000", key));
+        assert_ne!(clerk, Instance::of("https://api.clerk.com/v1", "sk_live_other"));
+        assert!(!format!("{clerk:?}").contains("sk_live"));
     }
 }

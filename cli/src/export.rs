@@ -14,11 +14,15 @@
 //!   continues (the same with `--resume`); exit 1, or 130 for Ctrl-C. `--resume` appends the rest
 //!   without repeats (the library's resume token guarantees it), renames the file into place and
 //!   removes the state. A new export over a waiting state needs `--force`.
+//! - Killed outright (`kill -9`, a crash): the export checkpoints itself every half second or so
+//!   ([`checkpoint`]: the partial file synced, then the state saved), so `--resume` continues
+//!   from the last checkpoint; a resume repeats nothing, since bytes past the state are cut.
 //! - At the end the users written are compared with the count taken at the start (users created
 //!   or deleted meanwhile, or a walk cut short, make them differ), on stderr.
 //! - Speed: without `--concurrency`, the requests in flight come from the rate limit and the
 //!   latency of a first page ([`crate::tune`]), and the choice is printed on stderr.
 
+mod checkpoint;
 mod sink;
 mod state;
 
@@ -35,8 +39,8 @@ use crate::connect::{Connection, Global};
 use crate::csv_profiles::Profile;
 use crate::error::CliError;
 use crate::filters::UserFilters;
-use crate::output::SafeFile;
 use crate::tune;
+use checkpoint::Checkpoints;
 use sink::{Output, Sink};
 use state::{Paths, State};
 
@@ -156,10 +160,10 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
     let sink = if to_stdout {
         Sink::Stdout(BufWriter::new(std::io::stdout()))
     } else if previous.is_some() {
-        Sink::Append(open_partial(&paths.partial, state.bytes)?)
+        Sink::File(open_partial(&paths.partial, state.bytes)?)
     } else {
         // `check_fresh` refused what --force did not allow; a stale partial file goes.
-        Sink::Fresh(SafeFile::create(&paths.partial, true)?)
+        Sink::File(crate::output::create_private(&paths.partial)?)
     };
     let mut output =
         Output::new(sink, name, args.format.profile(), previous.is_none(), state.bytes)?;
@@ -179,9 +183,14 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
     let progress = crate::progress::bar(expected, "users", global.quiet);
     progress.set_position(state.written);
 
-    let walked = walk(paginator, &mut output, &mut state, &progress).await;
+    let mut checkpoints = (!to_stdout).then(|| Checkpoints::new(&paths.partial, &paths.state));
+    let walked = walk(paginator, &mut output, &mut state, &mut checkpoints, &progress).await;
     // On a stop, `state.bytes` stays at the last page written whole: a resume cuts the rest.
     let (sink, _) = output.into_sink()?;
+    // A late checkpoint must not write the state after it is removed or saved below.
+    if let Some(checkpoints) = &mut checkpoints {
+        checkpoints.settle().await?;
+    }
 
     let Err(stop) = walked else {
         progress.finish_and_clear();
@@ -241,6 +250,7 @@ async fn walk(
     paginator: Paginator<RawUser>,
     output: &mut Output,
     state: &mut State,
+    checkpoints: &mut Option<Checkpoints>,
     progress: &indicatif::ProgressBar,
 ) -> Result<(), Stop> {
     let mut pages = paginator.pages();
@@ -278,6 +288,11 @@ async fn walk(
         state.written += written;
         state.token = Some(page.resume);
         progress.inc(written);
+        if let (Some(checkpoints), Some(file)) = (checkpoints.as_mut(), output.file())
+            && let Err(error) = checkpoints.after_page(file, state).await
+        {
+            return Err(Stop::Failed(error.to_string()));
+        }
     };
     if undecodable > 0 {
         eprintln!(
@@ -381,13 +396,12 @@ fn open_partial(path: &Path, bytes: u64) -> Result<BufWriter<std::fs::File>, Cli
     crate::output::append(path)
 }
 
-/// Puts a complete export in place: the new file committed, or the resumed one synced and
-/// renamed, and the resume state removed.
+/// Puts a complete export in place: the partial file synced and renamed, and the resume state
+/// removed.
 fn finish(sink: Sink, paths: &Paths, force: bool) -> Result<(), CliError> {
     match sink {
         Sink::Stdout(_) => return Ok(()),
-        Sink::Fresh(file) => file.commit()?,
-        Sink::Append(file) => sync(file, &paths.partial)?,
+        Sink::File(file) => sync(file, &paths.partial)?,
     }
     // Checked at the start too; a file that appeared meanwhile is not replaced either.
     if !force && paths.target.exists() {
@@ -409,13 +423,12 @@ fn finish(sink: Sink, paths: &Paths, force: bool) -> Result<(), CliError> {
 /// Keeps what an interrupted export wrote in the partial file, synced.
 fn keep_partial(sink: Sink, partial: &Path) -> Result<(), CliError> {
     match sink {
-        Sink::Fresh(file) => file.commit(),
-        Sink::Append(file) => sync(file, partial),
+        Sink::File(file) => sync(file, partial),
         Sink::Stdout(_) => Ok(()),
     }
 }
 
-/// Flushes and syncs an appended file.
+/// Flushes and syncs the partial file (the checkpoints synced most of it already).
 fn sync(file: BufWriter<std::fs::File>, path: &Path) -> Result<(), CliError> {
     let file = file.into_inner().map_err(|e| CliError::file(path, e.into_error()))?;
     file.sync_all().map_err(|e| CliError::file(path, e))

@@ -176,6 +176,7 @@ impl Tally {
 
 fn entry(record: &Record, outcome: Outcome) -> Entry {
     Entry {
+        instance: String::new(),
         record: record.position,
         source_id: record.source_id.clone(),
         key: record.key().map(str::to_owned),
@@ -230,12 +231,21 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
     }
 
     // Continue: keys the log has as done need no request.
-    let done = if args.dry_run { Default::default() } else { log::done_keys(&log_path)? };
+    let this_instance = connection.instance.as_ref();
+    let done =
+        if args.dry_run { Default::default() } else { log::done_keys(&log_path, this_instance)? };
+    if done.elsewhere > 0 {
+        say(format!(
+            "import: the log has {} users imported on another instance (or a demo); they are \
+             looked up here again",
+            done.elsewhere
+        ));
+    }
     let mut tally = Tally { from_log: 0, ..Tally::default() };
     let pending: Vec<&Record> = valid
         .into_iter()
         .filter(|r| {
-            let skip = r.key().is_some_and(|k| done.contains(k));
+            let skip = r.key().is_some_and(|k| done.keys.contains(k));
             tally.from_log += usize::from(skip);
             !skip
         })
@@ -301,11 +311,11 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
         return Ok(());
     }
 
-    let mut writers = Writers::open(&log_path, &failures_path)?;
+    let mut writers = Writers::open(&log_path, &failures_path, this_instance)?;
     for (record, problem) in &invalid {
         let mut line = entry(record, Outcome::Invalid);
         line.error = Some(problem.clone());
-        writers.write(&line)?;
+        writers.write(line)?;
         tally.add(Outcome::Invalid);
     }
     let mut to_create = Vec::new();
@@ -314,7 +324,7 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
             Some(id) => {
                 let mut line = entry(record, Outcome::Exists);
                 line.clerk_id = Some(id.clone());
-                writers.write(&line)?;
+                writers.write(line)?;
                 tally.add(Outcome::Exists);
                 bar.inc(1);
             }
@@ -361,7 +371,7 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
             }
         };
         tally.add(line.outcome);
-        writers.write(&line)?;
+        writers.write(line)?;
         bar.inc(1);
     }
     let create_secs = creating.elapsed().as_secs_f64();

@@ -1,66 +1,32 @@
-//! Writing a file safely: into a temporary file beside the target, readable by its owner only
-//! (exports are personal data), flushed and synced, then renamed into place, so a reader never
-//! sees half a file and an existing file is never overwritten unless asked.
+//! Files with personal data: created readable by their owner only, and JSON written one record
+//! a line.
+//!
+//! An export is written as `FILE.partial` and renamed into place when complete (see
+//! [`crate::export`]); these are the pieces it and the import's logs share.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
-
-use tempfile::NamedTempFile;
+use std::io::BufWriter;
+use std::path::Path;
 
 use crate::error::CliError;
 
-/// A file being written; [`SafeFile::commit`] puts it in place, dropping it leaves nothing.
-#[derive(Debug)]
-pub struct SafeFile {
-    target: PathBuf,
-    temp: BufWriter<NamedTempFile>,
+/// Creates `path` afresh, readable and writable by its owner only (0600 on Unix). A file already
+/// at `path` is removed first: truncating it would keep its mode, which may let others read.
+pub fn create_private(path: &Path) -> Result<BufWriter<File>, CliError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(CliError::file(path, e)),
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(BufWriter::new).map_err(|e| CliError::file(path, e))
 }
 
-impl SafeFile {
-    /// Starts writing `target`. Refuses an existing `target` unless `force`.
-    pub fn create(target: &Path, force: bool) -> Result<SafeFile, CliError> {
-        if !force && target.exists() {
-            return Err(CliError::Usage(format!(
-                "{} exists; pass --force to replace it",
-                target.display()
-            )));
-        }
-        let dir = match target.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        // tempfile creates the file readable and writable by its owner only (0600 on Unix),
-        // and the rename keeps that.
-        let temp = tempfile::Builder::new()
-            .prefix(".clerk-users-")
-            .suffix(".partial")
-            .tempfile_in(dir)
-            .map_err(|e| CliError::file(target, e))?;
-        Ok(SafeFile { target: target.to_owned(), temp: BufWriter::new(temp) })
-    }
-
-    /// Flushes, syncs and renames the file into place.
-    pub fn commit(self) -> Result<(), CliError> {
-        let target = self.target;
-        let temp = self.temp.into_inner().map_err(|e| CliError::file(&target, e.into_error()))?;
-        temp.as_file().sync_all().map_err(|e| CliError::file(&target, e))?;
-        temp.persist(&target).map_err(|e| CliError::file(&target, e.error))?;
-        Ok(())
-    }
-}
-
-impl Write for SafeFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.temp.write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.temp.flush()
-    }
-}
-
-/// Opens `path` to append to it (a resumed export), creating it readable by its owner only.
+/// Opens `path` to append to it (a resumed export, a continued import's log), creating it
+/// readable by its owner only.
 pub fn append(path: &Path) -> Result<BufWriter<File>, CliError> {
     let mut options = std::fs::OpenOptions::new();
     options.append(true).create(true);
@@ -99,39 +65,31 @@ pub fn one_line(json: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
-    fn a_file_appears_only_on_commit_readable_by_its_owner_only() {
+    fn a_private_file_replaces_an_open_one_and_only_its_owner_reads_it() {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("users.jsonl");
-        let mut file = SafeFile::create(&target, false).unwrap();
-        file.write_all(b"{}\n").unwrap();
-        assert!(!target.exists());
-        file.commit().unwrap();
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "{}\n");
+        let path = dir.path().join("users.jsonl.partial");
+        std::fs::write(&path, "old, readable by all").unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let mut file = create_private(&path).unwrap();
+        file.write_all(b"{}\n").unwrap();
+        drop(file);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}\n");
+        let mut file = append(&path).unwrap();
+        file.write_all(b"[]\n").unwrap();
+        drop(file);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}\n[]\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        // Not replaced without --force; replaced with it.
-        let error = SafeFile::create(&target, false).unwrap_err();
-        assert_eq!(error.exit_code(), 2);
-        assert!(error.to_string().ends_with("users.jsonl exists; pass --force to replace it"));
-        let mut file = SafeFile::create(&target, true).unwrap();
-        file.write_all(b"[]\n").unwrap();
-        file.commit().unwrap();
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "[]\n");
-    }
-
-    #[test]
-    fn a_dropped_file_leaves_nothing_behind() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("users.csv");
-        let mut file = SafeFile::create(&target, false).unwrap();
-        file.write_all(b"id\n").unwrap();
-        drop(file);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

@@ -1,5 +1,5 @@
 //! Where exported users go, one record at a time: JSON lines (Clerk's bytes, one user per line)
-//! or a CSV profile, into a new file, a partial file being resumed, or stdout; counting the bytes
+//! or a CSV profile, into the partial file (new or resumed) or stdout; counting the bytes
 //! so a resume can cut what was written after the last saved state.
 
 use std::fs::File;
@@ -10,32 +10,38 @@ use serde_json::Value;
 
 use crate::csv_profiles::Profile;
 use crate::error::CliError;
-use crate::output::{SafeFile, one_line};
+use crate::output::one_line;
 
 /// The bytes' destination.
 #[derive(Debug)]
 pub enum Sink {
-    /// A new file, renamed into place when committed.
-    Fresh(SafeFile),
-    /// A partial file being resumed, appended to.
-    Append(BufWriter<File>),
+    /// `FILE.partial`: new, or being resumed.
+    File(BufWriter<File>),
     /// Standard output.
     Stdout(BufWriter<Stdout>),
+}
+
+impl Sink {
+    /// The file under the buffer (for a checkpoint's sync), `None` for stdout.
+    pub fn file(&self) -> Option<&File> {
+        match self {
+            Sink::File(file) => Some(file.get_ref()),
+            Sink::Stdout(_) => None,
+        }
+    }
 }
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
-            Sink::Fresh(file) => file.write(buf),
-            Sink::Append(file) => file.write(buf),
+            Sink::File(file) => file.write(buf),
             Sink::Stdout(out) => out.write(buf),
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
-            Sink::Fresh(file) => file.flush(),
-            Sink::Append(file) => file.flush(),
+            Sink::File(file) => file.flush(),
             Sink::Stdout(out) => out.flush(),
         }
     }
@@ -128,6 +134,14 @@ impl Output {
             Records::Csv(csv, _) => csv.flush().map(|()| csv.get_ref().bytes),
         };
         flushed.map_err(|e| CliError::file(&self.name, e))
+    }
+
+    /// The file being written (for a checkpoint's sync), `None` for stdout.
+    pub fn file(&self) -> Option<&File> {
+        match &self.records {
+            Records::Jsonl(out) => out.inner.file(),
+            Records::Csv(csv, _) => csv.get_ref().inner.file(),
+        }
     }
 
     /// Flushes and gives back the sink, with the bytes written in all.

@@ -1,6 +1,11 @@
 //! The run log (`FILE.import-log.jsonl`): one JSON line per record handled, appended and flushed
 //! as each outcome is known, so a run stopped at any point can be continued; and the failures
 //! file (`FILE.failures.jsonl`), the same lines for the records that need attention.
+//!
+//! Each line names the instance it happened on (a fingerprint of the API URL and the key, see
+//! [`Instance`](crate::connect::Instance), or `demo`): a run trusts only what the log says of its
+//! own instance, so importing the same file into development and then production creates the
+//! users in both, and a `--demo` run (a new fake every time) is never taken for real work.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -8,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::connect::Instance;
 use crate::error::CliError;
 
 /// What became of a record.
@@ -37,6 +43,9 @@ impl Outcome {
 /// One line of the run log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
+    /// The instance the record was handled on: a fingerprint, or `demo`.
+    #[serde(default)]
+    pub instance: String,
     /// The record's position in the input (1 for the first).
     pub record: usize,
     /// The record's id in the source.
@@ -61,29 +70,46 @@ pub struct Entry {
     pub error: Option<String>,
 }
 
-/// The keys a previous run's log says are in the instance. A missing log is an empty set; a
-/// line that does not parse (cut short when a run was killed) is skipped.
-pub fn done_keys(path: &Path) -> Result<HashSet<String>, CliError> {
+/// The name of the demo fake's instance in the log.
+pub const DEMO: &str = "demo";
+
+/// What earlier runs' logs say was done.
+#[derive(Debug, Default)]
+pub struct Done {
+    /// The keys whose users are in this instance.
+    pub keys: HashSet<String>,
+    /// Keys done on another instance (or a demo): looked up again here.
+    pub elsewhere: usize,
+}
+
+/// The keys a previous run's log says are in `instance` (`None`: a demo, which trusts nothing).
+/// A missing log is an empty set; a line that does not parse (cut short when a run was killed)
+/// is skipped.
+pub fn done_keys(path: &Path, instance: Option<&Instance>) -> Result<Done, CliError> {
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Done::default()),
         Err(e) => return Err(CliError::file(path, e)),
     };
-    let mut keys = HashSet::new();
+    let mut done = Done::default();
     for line in BufReader::new(file).lines() {
         let line = line.map_err(|e| CliError::file(path, e))?;
-        if let Ok(entry) = serde_json::from_str::<Entry>(&line)
-            && let (true, Some(key)) = (entry.outcome.done(), entry.key)
-        {
-            keys.insert(key);
+        let Ok(entry) = serde_json::from_str::<Entry>(&line) else { continue };
+        let (true, Some(key)) = (entry.outcome.done(), entry.key) else { continue };
+        if instance.is_some_and(|instance| instance.as_str() == entry.instance) {
+            done.keys.insert(key);
+        } else {
+            done.elsewhere += 1;
         }
     }
-    Ok(keys)
+    Ok(done)
 }
 
 /// Where outcomes go: the run log (appended) and the failures file (this run's).
 #[derive(Debug)]
 pub struct Writers {
+    /// Stamped on every line: the fingerprint, or [`DEMO`].
+    instance: String,
     log: BufWriter<std::fs::File>,
     log_path: PathBuf,
     failures: BufWriter<std::fs::File>,
@@ -93,18 +119,17 @@ pub struct Writers {
 }
 
 impl Writers {
-    /// Opens the log to append and the failures file afresh, both readable by their owner only.
-    pub fn open(log_path: &Path, failures_path: &Path) -> Result<Writers, CliError> {
+    /// Opens the log to append and the failures file afresh, both readable by their owner only,
+    /// for a run on `instance` (`None`: the demo).
+    pub fn open(
+        log_path: &Path,
+        failures_path: &Path,
+        instance: Option<&Instance>,
+    ) -> Result<Writers, CliError> {
         let log = crate::output::append(log_path)?;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let failures = options
-            .open(failures_path)
-            .map(BufWriter::new)
-            .map_err(|e| CliError::file(failures_path, e))?;
+        let failures = crate::output::create_private(failures_path)?;
         Ok(Writers {
+            instance: instance.map_or(DEMO, Instance::as_str).to_owned(),
             log,
             log_path: log_path.to_owned(),
             failures,
@@ -113,10 +138,11 @@ impl Writers {
         })
     }
 
-    /// Writes `entry` to the log (flushed at once: the log is what a continued run trusts), and
-    /// to the failures file when it needs attention.
-    pub fn write(&mut self, entry: &Entry) -> Result<(), CliError> {
-        let line = serde_json::to_string(entry).map_err(|e| CliError::Failed(e.to_string()))?;
+    /// Writes `entry`, stamped with the instance, to the log (flushed at once: the log is what a
+    /// continued run trusts), and to the failures file when it needs attention.
+    pub fn write(&mut self, mut entry: Entry) -> Result<(), CliError> {
+        entry.instance.clone_from(&self.instance);
+        let line = serde_json::to_string(&entry).map_err(|e| CliError::Failed(e.to_string()))?;
         writeln!(self.log, "{line}")
             .and_then(|()| self.log.flush())
             .map_err(|e| CliError::file(&self.log_path, e))?;
@@ -144,12 +170,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_continued_run_trusts_done_lines_only_and_skips_a_cut_line() {
+    fn a_continued_run_trusts_done_lines_of_its_own_instance_only_and_skips_a_cut_line() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("in.import-log.jsonl");
         let failures = dir.path().join("in.failures.jsonl");
-        let mut writers = Writers::open(&log, &failures).unwrap();
+        let here = Instance::of("https://api.clerk.com/v1", "sk_live_a");
+        let there = Instance::of("https://api.clerk.com/v1", "sk_test_b");
         let entry = |key: &str, outcome| Entry {
+            instance: String::new(),
             record: 1,
             source_id: None,
             key: Some(key.into()),
@@ -160,19 +188,36 @@ mod tests {
             trace_id: None,
             error: None,
         };
-        writers.write(&entry("a", Outcome::Created)).unwrap();
-        writers.write(&entry("b", Outcome::Failed)).unwrap();
-        writers.write(&entry("c", Outcome::Adopted)).unwrap();
+        let mut writers = Writers::open(&log, &failures, Some(&here)).unwrap();
+        writers.write(entry("a", Outcome::Created)).unwrap();
+        writers.write(entry("b", Outcome::Failed)).unwrap();
+        writers.write(entry("c", Outcome::Adopted)).unwrap();
+        writers.finish().unwrap();
+        let mut writers = Writers::open(&log, &failures, Some(&there)).unwrap();
+        writers.write(entry("d", Outcome::Exists)).unwrap();
+        writers.finish().unwrap();
+        let mut writers = Writers::open(&log, &failures, None).unwrap();
+        writers.write(entry("e", Outcome::Created)).unwrap();
         writers.finish().unwrap();
         std::fs::OpenOptions::new()
             .append(true)
             .open(&log)
             .unwrap()
-            .write_all(b"{\"record\":4,\"key\":\"d\",\"outc")
+            .write_all(b"{\"record\":4,\"key\":\"f\",\"outc")
             .unwrap();
-        let keys = done_keys(&log).unwrap();
-        assert_eq!(keys, HashSet::from(["a".to_owned(), "c".to_owned()]));
-        assert_eq!(std::fs::read_to_string(&failures).unwrap().lines().count(), 1);
-        assert!(done_keys(&dir.path().join("none")).unwrap().is_empty());
+
+        let done = done_keys(&log, Some(&here)).unwrap();
+        assert_eq!(done.keys, HashSet::from(["a".to_owned(), "c".to_owned()]));
+        assert_eq!(done.elsewhere, 2, "d on another instance, e on a demo");
+        assert_eq!(done_keys(&log, Some(&there)).unwrap().keys, HashSet::from(["d".to_owned()]));
+        let demo = done_keys(&log, None).unwrap();
+        assert!(demo.keys.is_empty(), "a demo trusts nothing");
+        assert_eq!(demo.elsewhere, 4);
+        let first = std::fs::read_to_string(&log).unwrap();
+        let first: Entry = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+        assert_eq!(first.instance, here.as_str());
+        // The failures file is this run's: the demo run failed nothing.
+        assert_eq!(std::fs::read_to_string(&failures).unwrap(), "");
+        assert!(done_keys(&dir.path().join("none"), Some(&here)).unwrap().keys.is_empty());
     }
 }
