@@ -182,7 +182,12 @@ impl Source {
         match self {
             Source::Ids { mut listed, files } => {
                 for file in files {
-                    listed.extend(ids::read(Path::new(&file))?);
+                    // Off the runtime: stdin may be a terminal or a pipe that never ends, and
+                    // Ctrl-C must still stop the command.
+                    let read = tokio::task::spawn_blocking(move || ids::read(Path::new(&file)));
+                    let read =
+                        read.await.map_err(|e| CliError::Failed(format!("reading ids: {e}")));
+                    listed.extend(read??);
                 }
                 Ok(ids::dedup(listed))
             }

@@ -299,6 +299,15 @@ async fn walk(
             "note: {undecodable} users did not read as Clerk users; written as Clerk sent them"
         );
     }
+    if output.approximated > 0 {
+        eprintln!(
+            "note: {} users hold values a CSV row cannot read whole (a number beyond 64-bit \
+             floating point, or nesting deeper than 128 levels): metadata cells keep them as \
+             Clerk sent them, other cells holding them are empty; --format jsonl keeps every \
+             user exactly",
+            output.approximated
+        );
+    }
     outcome
 }
 

@@ -62,11 +62,21 @@ enum Command {
     List(lookup::ListArgs),
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let quiet = cli.global.quiet;
-    match run(cli).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run(cli));
+    // After Ctrl-C, a thread may still be blocked reading the terminal or stdin (a confirmation
+    // prompt, ids piped in): exit without waiting for it. Every file was closed by `run`.
+    runtime.shutdown_background();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if !quiet || !matches!(error, CliError::Interrupted { .. }) {

@@ -42,6 +42,12 @@ pub fn one_line(json: &str) -> std::borrow::Cow<'_, str> {
     if !json.contains(['\n', '\r']) {
         return std::borrow::Cow::Borrowed(json);
     }
+    std::borrow::Cow::Owned(compact(json))
+}
+
+/// Valid JSON without the whitespace between its tokens; keys, their order and numbers stay
+/// exactly as sent.
+pub fn compact(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     let (mut in_string, mut escaped) = (false, false);
     for c in json.chars() {
@@ -59,7 +65,7 @@ pub fn one_line(json: &str) -> std::borrow::Cow<'_, str> {
             out.push(c);
         }
     }
-    std::borrow::Cow::Owned(out)
+    out
 }
 
 #[cfg(test)]

@@ -370,3 +370,90 @@ async fn ctrl_c_stops_with_130_and_says_what_was_done() {
     // The request in flight when Ctrl-C came may have reached the fake.
     assert!(locked == done || locked == done + 1, "{locked} locked, {done} reported");
 }
+
+/// Waits up to `seconds` for `child` to exit; kills it and fails the test if it does not.
+#[cfg(unix)]
+fn exits_within(mut child: std::process::Child, seconds: u64) -> Output {
+    for _ in 0..seconds * 100 {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    panic!("still running after {seconds} s: {}", text(&output.stderr));
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_ids_are_still_coming_on_stdin_stops_at_once_and_bans_nobody() {
+    let fake = fake(3).await;
+    let (url, key) = (fake.url().to_owned(), fake.secret_key().to_owned());
+
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(BINARY)
+            .args(["ban", "-"])
+            .env("CLERK_API_URL", url)
+            .env("CLERK_SECRET_KEY", key)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // One id, and the pipe left open: the ids are still coming when Ctrl-C does.
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(format!("{}\n", id(1)).as_bytes()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+        assert!(killed.unwrap().success());
+        let output = exits_within(child, 5);
+        drop(input);
+        output
+    })
+    .await
+    .unwrap();
+
+    assert_eq!(output.status.code(), Some(130), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stderr), "error: interrupted\n");
+    assert_eq!(field(&fake, &id(1), "banned"), false);
+    assert_eq!(requests(&fake), Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_at_the_delete_prompt_stops_at_once_and_deletes_nothing() {
+    let fake = fake(1).await;
+    let (url, key) = (fake.url().to_owned(), fake.secret_key().to_owned());
+
+    // `script` runs the binary on a pseudo-terminal, so it asks; the ETX byte typed into the
+    // terminal is Ctrl-C, which the terminal turns into SIGINT, as for a person at a keyboard.
+    let output = tokio::task::spawn_blocking(move || {
+        let line = format!("{BINARY} delete {}", id(1));
+        let mut child = Command::new("script")
+            .args(["--quiet", "--return", "--command", &line, "/dev/null"])
+            .env("CLERK_API_URL", url)
+            .env("CLERK_SECRET_KEY", key)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("`script` (util-linux) runs the binary on a terminal");
+        let mut input = child.stdin.take().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        input.write_all(b"\x03").unwrap();
+        input.flush().unwrap();
+        let output = exits_within(child, 5);
+        drop(input);
+        output
+    })
+    .await
+    .unwrap();
+
+    let said = text(&output.stdout);
+    assert!(said.contains("delete 1 users? type yes to confirm: "), "{said}");
+    assert!(said.contains("error: interrupted"), "{said}");
+    assert_eq!(output.status.code(), Some(130), "{said}");
+    assert!(fake.user_json(&id(1)).is_some(), "not deleted");
+    assert_eq!(requests(&fake), Vec::<String>::new());
+}

@@ -118,6 +118,56 @@ async fn a_user_sent_over_several_lines_comes_out_on_one() {
     assert_eq!(text, expected, "compact, keys in Clerk's order");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_csv_row_keeps_a_user_whose_metadata_no_tree_can_hold_and_says_so() {
+    let fake = fake().await;
+    let ids = add_users(&fake);
+    let users: Vec<Value> = ids.iter().rev().map(|id| fake.user_json(id).unwrap()).collect();
+    // Ada's metadata as Clerk may send it: a number beyond 64-bit floating point.
+    let texts: Vec<String> = users
+        .iter()
+        .map(|user| {
+            let text = serde_json::to_string(user).unwrap();
+            match user["external_id"] == "ext-1" {
+                true => text.replacen(
+                    r#""public_metadata":{}"#,
+                    r#""public_metadata":{"big":1e400}"#,
+                    1,
+                ),
+                false => text,
+            }
+        })
+        .collect();
+    let body = format!("[{}]", texts.join(","));
+    assert_eq!(body.matches("1e400").count(), 1);
+    fake.on_list_request(1, Fault::Respond(Reply::status(200).body("application/json", body)));
+    let dir = tempfile::tempdir().unwrap();
+
+    let args = ["export", "--out", "u.csv", "--format", "csv", "--concurrency", "1"];
+    let output = run(Some(&fake), dir.path(), &args).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "note: 1 users hold values a CSV row cannot read whole (a number beyond 64-bit \
+             floating point, or nesting deeper than 128 levels)"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    let text = std::fs::read_to_string(dir.path().join("u.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    let cell = |row: &csv::StringRecord, name: &str| {
+        row[header.iter().position(|h| h == name).unwrap()].to_owned()
+    };
+    let ada = rows.iter().find(|row| cell(row, "external_id") == "ext-1").unwrap();
+    assert_eq!(cell(ada, "public_metadata"), r#"{"big":1e400}"#);
+    assert_eq!(cell(ada, "first_name"), "Ada");
+    assert_eq!(cell(ada, "verified_email_addresses"), "ada@example.com");
+}
+
 /// The cells of a user's row, as `csv` quotes them.
 fn csv_line(cells: &[&str]) -> String {
     let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::csv_profiles::Profile;
 use crate::error::CliError;
-use crate::output::one_line;
+use crate::output::{compact, one_line};
 
 /// The bytes' destination.
 #[derive(Debug)]
@@ -81,6 +81,8 @@ pub struct Output {
     records: Records,
     /// Named in errors: the file, or `stdout`.
     name: PathBuf,
+    /// CSV rows of users whose JSON a tree could not hold whole (see [`tree`]).
+    pub approximated: u64,
 }
 
 impl Output {
@@ -104,7 +106,7 @@ impl Output {
                 Records::Csv(Box::new(csv), profile)
             }
         };
-        Ok(Output { records, name: name.to_owned() })
+        Ok(Output { records, name: name.to_owned(), approximated: 0 })
     }
 
     /// Writes one user, from its JSON as Clerk sent it (`id` names it if the JSON cannot be read
@@ -118,10 +120,8 @@ impl Output {
                     .map_err(|e| CliError::file(&self.name, e))
             }
             Records::Csv(csv, profile) => {
-                // A tree is stricter than the text (a number beyond f64, very deep nesting):
-                // then the row has the id and nothing else, rather than no row.
-                let user = serde_json::from_str::<Value>(json)
-                    .unwrap_or_else(|_| serde_json::json!({ "id": id.unwrap_or_default() }));
+                let (user, whole) = tree(json, id);
+                self.approximated += u64::from(!whole);
                 csv.write_record(profile.row(&user)).map_err(|e| csv_error(&self.name, e))
             }
         }
@@ -159,6 +159,34 @@ impl Output {
     }
 }
 
+/// A user's JSON as a tree for a CSV row, and whether the tree holds all of it.
+///
+/// A tree is stricter than JSON text: a number beyond 64-bit floating point (`1e400`) or nesting
+/// deeper than 128 levels does not parse. Then each top-level field is read on its own, and a
+/// field that does not parse is kept as its JSON text, which is exactly what a JSON cell (the
+/// metadata columns) holds anyway; a list column reading such a field comes out empty. A user
+/// whose top level cannot be read at all keeps its `id` cell. The row is written either way:
+/// rather a row that says less than no row.
+fn tree(json: &str, id: Option<&str>) -> (Value, bool) {
+    if let Ok(user) = serde_json::from_str::<Value>(json) {
+        return (user, true);
+    }
+    // The order of the fields does not matter to a row, which reads them by name.
+    type Fields = std::collections::HashMap<String, Box<serde_json::value::RawValue>>;
+    let Ok(fields) = serde_json::from_str::<Fields>(json) else {
+        return (serde_json::json!({ "id": id.unwrap_or_default() }), false);
+    };
+    let user = fields
+        .into_iter()
+        .map(|(name, raw)| {
+            let value = serde_json::from_str(raw.get())
+                .unwrap_or_else(|_| Value::String(compact(raw.get())));
+            (name, value)
+        })
+        .collect();
+    (Value::Object(user), false)
+}
+
 /// A CSV error as a file error.
 fn csv_error(name: &Path, error: csv::Error) -> CliError {
     CliError::file(name, std::io::Error::other(error))
@@ -172,6 +200,26 @@ mod tests {
     fn one_line_json_stays_byte_for_byte() {
         let json = r#"{"id": "user_1",  "b":[1, 2]}"#;
         assert!(matches!(one_line(json), std::borrow::Cow::Borrowed(j) if j == json));
+    }
+
+    #[test]
+    fn a_user_beyond_a_tree_keeps_its_fields_and_its_metadata_as_sent() {
+        let json = r#"{"id":"user_1","first_name":"Ada","public_metadata":{"big": 1e400},
+            "email_addresses":[{"email_address":"ada@example.com"}]}"#;
+        let (user, whole) = tree(json, Some("user_1"));
+        assert!(!whole);
+        assert_eq!(user["first_name"], "Ada");
+        assert_eq!(user["public_metadata"], r#"{"big":1e400}"#);
+        assert_eq!(user["email_addresses"][0]["email_address"], "ada@example.com");
+        let row = Profile::Ours.row(&user);
+        assert!(row.contains(&r#"{"big":1e400}"#.to_owned()), "{row:?}");
+        assert!(row.contains(&"Ada".to_owned()), "{row:?}");
+
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let (user, whole) = tree(&deep, Some("user_2"));
+        assert!(!whole);
+        assert_eq!(user, serde_json::json!({"id": "user_2"}));
+        assert_eq!(tree(r#"{"id":"user_3"}"#, None), (serde_json::json!({"id": "user_3"}), true));
     }
 
     #[test]
