@@ -3,34 +3,36 @@
 //!
 //! ```text
 //! cargo build --release -p clerk-users-cli          # the binary the benchmark runs
-//! cargo run --release -p clerk-users-cli --example bench_cli            # every part
-//! cargo run --release -p clerk-users-cli --example bench_cli -- export  # the export part
+//! cargo run --release -p clerk-users-cli --example bench_cli                  # every part
+//! cargo run --release -p clerk-users-cli --example bench_cli -- export        # 10k and 100k
+//! cargo run --release -p clerk-users-cli --example bench_cli -- export 1000000
+//! cargo run --release -p clerk-users-cli --example bench_cli -- import 1000 10000
 //! ```
 //!
 //! Every run gets a fresh fake (its rate-limit windows start with the run) with 100 ms of
 //! latency per request and Clerk's production limit enforced (1000 requests per 10 s, 429 with
 //! `Retry-After` beyond), and a production key, so the binary paces itself at the production
-//! limit. The bound of a read is 1000 requests / 10 s × 500 users a page = 50,000 users a second.
+//! limit. The binary runs in a child process whose peak resident memory (`VmHWM`, polled from
+//! `/proc/<pid>/status`) is its own: the fake runs in this process. Times are wall times of the
+//! whole command: process start, the count, the latency probe, the work, the file's sync.
 //!
-//! Export part, at 10,000 and 100,000 users, side by side from one run:
+//! Export part (bound: 1000 requests / 10 s × 500 users a page = 50,000 users a second), side by
+//! side from one run for each number of users:
 //!
 //! - `clerk-users export` with its defaults (the concurrency it chooses from the rate limit and
-//!   the latency it measures), to a JSON lines file, in a child process whose peak resident
-//!   memory (`VmHWM`, polled from `/proc/<pid>/status`) is the export's alone: the fake runs in
-//!   this process;
-//! - the same to stdout (`--out -`, to a pipe): no file, so no sync of hundreds of MB at the
-//!   end, which on a slow disk is a good part of the time;
+//!   the latency it measures), to a JSON lines file;
+//! - the same to stdout (`--out -`, to a pipe): no file, no sync;
 //! - `clerk-users export --concurrency 1`: the sequential cursor walk;
 //! - one page at a time by `offset`, Clerk's own CLI's strategy, written here with the library's
 //!   plain `get_user_list` (each page parsed, as a JavaScript client would).
 //!
+//! The last two take minutes at a million users and are left out above 100,000.
+//!
+//! Import part (bound: 100 creates a second, plus one look-up request per 100 users): our export
+//! of that many users imported into an empty fake with the defaults, and at the smallest size
+//! with `--concurrency 1` too, one create after the other (a script's way).
+//!
 //! `BENCH_VERBOSE=1` shows what the default runs say on stderr (the concurrency chosen and why).
-//!
-//! The times are wall times of the whole export: process start, the count, the latency probe,
-//! the walk, and the file's sync and rename.
-//!
-//! Parts are functions of their own ([`export_part`]); another part (the import) adds its own
-//! function and a name in [`main`].
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,10 +55,21 @@ const BOUND: f64 = 1000.0 / 10.0 * PAGE as f64;
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let parts: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match parts.as_slice() {
-        [] | ["export"] => export_part().await,
-        _ => Err("usage: bench_cli [export]".to_owned()),
+    let result = match args.split_first() {
+        None => match export_part(&[10_000, 100_000]).await {
+            Ok(()) => import_part(&[1_000, 10_000]).await,
+            Err(error) => Err(error),
+        },
+        Some((part, sizes)) => match (part.as_str(), sizes_of(sizes)) {
+            (_, Err(error)) => Err(error),
+            ("export", Ok(sizes)) => {
+                export_part(sizes.as_deref().unwrap_or(&[10_000, 100_000])).await
+            }
+            ("import", Ok(sizes)) => {
+                import_part(sizes.as_deref().unwrap_or(&[1_000, 10_000])).await
+            }
+            _ => Err("usage: bench_cli [export|import [USERS...]]".to_owned()),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -65,6 +78,15 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The numbers of users given, `None` for none.
+fn sizes_of(words: &[String]) -> Result<Option<Vec<usize>>, String> {
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let sizes = words.iter().map(|w| w.parse().map_err(|_| format!("not a number of users: {w}")));
+    sizes.collect::<Result<Vec<usize>, String>>().map(Some)
 }
 
 /// The `clerk-users` binary built beside this example (`target/release/clerk-users`).
@@ -87,22 +109,60 @@ async fn start_fake(users: usize) -> FakeClerk {
         .secret_key(KEY)
         .latency(LATENCY)
         .rate_limit(1000, Duration::from_secs(10))
-        .request_log(10_000)
+        .request_log(1_000_000)
         .start()
         .await;
     fake.seed_users(users);
     fake
 }
 
-/// One row of the table.
+/// One row of a table.
 struct Row {
     users: usize,
-    walk: String,
+    job: String,
     seconds: f64,
+    /// The seconds the job takes at the bound.
+    bound_seconds: f64,
+    requests: Option<usize>,
     peak_kib: Option<u64>,
 }
 
-async fn export_part() -> Result<(), String> {
+fn print_table(rows: &[Row]) {
+    println!(
+        "{:>8}  {:<50} {:>8} {:>9} {:>9} {:>9} {:>10}",
+        "users", "job", "seconds", "users/s", "of bound", "requests", "peak RSS"
+    );
+    for row in rows {
+        let peak =
+            row.peak_kib.map_or(String::new(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0));
+        let requests = row.requests.map_or(String::new(), |n| n.to_string());
+        println!(
+            "{:>8}  {:<50} {:>8.2} {:>9.0} {:>8.0}% {:>9} {:>10}",
+            row.users,
+            row.job,
+            row.seconds,
+            row.users as f64 / row.seconds,
+            row.bound_seconds / row.seconds * 100.0,
+            requests,
+            peak
+        );
+    }
+    println!();
+}
+
+/// The concurrency a default run chose, from its `concurrency: N requests in flight …` line.
+fn chosen(said: &str) -> String {
+    if std::env::var_os("BENCH_VERBOSE").is_some() {
+        eprint!("{said}");
+    }
+    said.lines()
+        .find_map(|line| line.strip_prefix("concurrency: "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or("?")
+        .to_owned()
+}
+
+async fn export_part(sizes: &[usize]) -> Result<(), String> {
     let binary = binary()?;
     println!(
         "export: fake with {} ms latency per request and 1000 requests / 10 s enforced; bound {} \
@@ -111,106 +171,59 @@ async fn export_part() -> Result<(), String> {
         BOUND
     );
     let mut rows = Vec::new();
-    for users in [10_000, 100_000] {
-        let fake = start_fake(users).await;
-        let (seconds, peak_kib, said) = run_export(&binary, &fake, users, &[]).await?;
-        if std::env::var_os("BENCH_VERBOSE").is_some() {
-            eprint!("{said}");
+    for &users in sizes {
+        let bound_seconds = users as f64 / BOUND;
+        let mut runs: Vec<(&[&str], &str)> = vec![
+            (&[], "clerk-users export"),
+            (&["--out", "-"], "clerk-users export --out - (no file, no sync)"),
+        ];
+        if users <= 100_000 {
+            runs.push((&["--concurrency", "1"], "clerk-users export --concurrency 1"));
         }
-        let chosen = said
-            .lines()
-            .find_map(|line| line.strip_prefix("concurrency: "))
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or("?")
-            .to_owned();
-        rows.push(Row {
-            users,
-            walk: format!("clerk-users export (default: {chosen} in flight)"),
-            seconds,
-            peak_kib: Some(peak_kib),
-        });
-        drop(fake);
-
-        let fake = start_fake(users).await;
-        let (seconds, peak_kib, _) = run_export(&binary, &fake, users, &["--out", "-"]).await?;
-        rows.push(Row {
-            users,
-            walk: "clerk-users export --out - (no file, no sync)".into(),
-            seconds,
-            peak_kib: Some(peak_kib),
-        });
-        drop(fake);
-
-        let fake = start_fake(users).await;
-        let (seconds, peak_kib, _) =
-            run_export(&binary, &fake, users, &["--concurrency", "1"]).await?;
-        rows.push(Row {
-            users,
-            walk: "clerk-users export --concurrency 1".into(),
-            seconds,
-            peak_kib: Some(peak_kib),
-        });
-        drop(fake);
-
-        let fake = start_fake(users).await;
-        let seconds = one_page_at_a_time(&fake, users).await?;
-        rows.push(Row { users, walk: "one offset page at a time".into(), seconds, peak_kib: None });
-        drop(fake);
-        rows.push(Row {
-            users,
-            walk: "rate-limit bound".into(),
-            seconds: users as f64 / BOUND,
-            peak_kib: None,
-        });
+        for (extra, job) in runs {
+            let fake = start_fake(users).await;
+            let run = run_export(&binary, &fake, users, extra).await?;
+            let job = match extra.is_empty() {
+                true => format!("{job} (defaults: {} in flight)", chosen(&run.stderr)),
+                false => job.to_owned(),
+            };
+            let requests = Some(fake.requests().len());
+            rows.push(Row {
+                users,
+                job,
+                seconds: run.seconds,
+                bound_seconds,
+                requests,
+                peak_kib: Some(run.peak_kib),
+            });
+        }
+        if users <= 100_000 {
+            let fake = start_fake(users).await;
+            let seconds = one_page_at_a_time(&fake, users).await?;
+            let (job, requests) =
+                ("one offset page at a time".to_owned(), Some(fake.requests().len()));
+            rows.push(Row { users, job, seconds, bound_seconds, requests, peak_kib: None });
+        }
     }
-    println!(
-        "{:>8}  {:<44} {:>8} {:>9} {:>9} {:>10}",
-        "users", "walk", "seconds", "users/s", "of bound", "peak RSS"
-    );
-    for row in &rows {
-        let rate = row.users as f64 / row.seconds;
-        let peak =
-            row.peak_kib.map_or(String::new(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0));
-        println!(
-            "{:>8}  {:<44} {:>8.2} {:>9.0} {:>8.0}% {:>10}",
-            row.users,
-            row.walk,
-            row.seconds,
-            rate,
-            rate / BOUND * 100.0,
-            peak
-        );
-    }
+    print_table(&rows);
     Ok(())
 }
 
-/// Runs `clerk-users export` with `extra` arguments against `fake` into a temporary file;
-/// checks the file holds `users` lines. Returns the wall time, the child's peak resident memory
-/// (KiB) and what it said on stderr.
-async fn run_export(
-    binary: &Path,
-    fake: &FakeClerk,
-    users: usize,
-    extra: &[&str],
-) -> Result<(f64, u64, String), String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let out = dir.path().join("users.jsonl");
-    let to_stdout = extra.contains(&"--out");
-    let mut command = Command::new(binary);
-    command.arg("export");
-    if !to_stdout {
-        command.arg("--out").arg(&out);
-    }
-    command
-        .args(extra)
-        .env("CLERK_SECRET_KEY", fake.secret_key())
-        .env("CLERK_API_URL", fake.url())
-        .stdout(if to_stdout { Stdio::piped() } else { Stdio::null() })
-        .stderr(Stdio::piped());
+/// What a run of the binary took, and said.
+struct Measured {
+    seconds: f64,
+    /// The child's peak resident memory, KiB.
+    peak_kib: u64,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+/// Runs `command` to its end, polling its peak resident memory; fails if it fails.
+async fn measure(mut command: Command) -> Result<Measured, String> {
     let started = Instant::now();
-    let child = command.spawn().map_err(|e| e.to_string())?;
-    // The peak, polled while the child runs (VmHWM only grows; the last reading is the peak up
-    // to a few milliseconds before the end).
+    let child =
+        command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| e.to_string())?;
+    // VmHWM only grows; the last reading is the peak up to a few milliseconds before the end.
     let peak = Arc::new(AtomicU64::new(0));
     let done = Arc::new(AtomicBool::new(false));
     let poller = {
@@ -231,20 +244,119 @@ async fn run_export(
     let seconds = started.elapsed().as_secs_f64();
     done.store(true, Ordering::Relaxed);
     let _ = poller.join();
-    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if !output.status.success() {
-        return Err(format!("clerk-users export {extra:?} failed: {said}"));
+        return Err(format!("{command:?} failed: {stderr}"));
     }
+    Ok(Measured { seconds, peak_kib: peak.load(Ordering::Relaxed), stdout: output.stdout, stderr })
+}
+
+/// The binary pointed at `fake`.
+fn command_for(binary: &Path, fake: &FakeClerk) -> Command {
+    let mut command = Command::new(binary);
+    command.env("CLERK_SECRET_KEY", fake.secret_key()).env("CLERK_API_URL", fake.url());
+    command
+}
+
+/// Runs `clerk-users export` with `extra` arguments against `fake` into a temporary file;
+/// checks it holds `users` lines.
+async fn run_export(
+    binary: &Path,
+    fake: &FakeClerk,
+    users: usize,
+    extra: &[&str],
+) -> Result<Measured, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let out = dir.path().join("users.jsonl");
+    let to_stdout = extra.contains(&"--out");
+    let mut command = command_for(binary, fake);
+    command.arg("export");
+    if !to_stdout {
+        command.arg("--out").arg(&out);
+    }
+    command.args(extra);
+    let run = measure(command).await?;
     let lines = if to_stdout {
-        output.stdout.iter().filter(|b| **b == b'\n').count()
+        run.stdout.iter().filter(|b| **b == b'\n').count()
     } else {
-        let text = std::fs::read_to_string(&out).map_err(|e| e.to_string())?;
-        text.lines().count()
+        let file = std::fs::File::open(&out).map_err(|e| e.to_string())?;
+        std::io::BufRead::lines(std::io::BufReader::new(file)).count()
     };
     if lines != users {
         return Err(format!("exported {lines} users, expected {users}"));
     }
-    Ok((seconds, peak.load(Ordering::Relaxed), said))
+    Ok(run)
+}
+
+async fn import_part(sizes: &[usize]) -> Result<(), String> {
+    let binary = binary()?;
+    println!(
+        "import: fake with {} ms latency per request and 1000 requests / 10 s enforced; bound 100 \
+         creates/s plus a look-up request per 100 users\n",
+        LATENCY.as_millis()
+    );
+    let smallest = sizes.iter().copied().min().unwrap_or_default();
+    let mut rows = Vec::new();
+    for &users in sizes {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let file = dir.path().join("users.jsonl");
+        export_file(&binary, users, &file).await?;
+        let bound_seconds = (users + users.div_ceil(100)) as f64 / 100.0;
+        let mut runs: Vec<(&[&str], &str)> = vec![(&[], "clerk-users import")];
+        if users == smallest {
+            runs.push((&["--concurrency", "1"], "clerk-users import --concurrency 1"));
+        }
+        for (extra, job) in runs {
+            // Each run starts afresh: no log of an earlier run.
+            for suffix in [".import-log.jsonl", ".failures.jsonl"] {
+                let _ = std::fs::remove_file(dir.path().join(format!("users.jsonl{suffix}")));
+            }
+            let fake = start_fake(0).await;
+            let mut command = command_for(&binary, &fake);
+            command.arg("import").arg(&file).args(extra);
+            let run = measure(command).await?;
+            if fake.user_count() != users {
+                return Err(format!("imported {} users, expected {users}", fake.user_count()));
+            }
+            let job = match extra.is_empty() {
+                true => format!("{job} (defaults: {})", created_in_flight(&run.stderr)),
+                false => job.to_owned(),
+            };
+            let requests = Some(fake.requests().len());
+            rows.push(Row {
+                users,
+                job,
+                seconds: run.seconds,
+                bound_seconds,
+                requests,
+                peak_kib: Some(run.peak_kib),
+            });
+        }
+    }
+    print_table(&rows);
+    Ok(())
+}
+
+/// How many creates a default import kept in flight, from its progress message, else `?`.
+fn created_in_flight(said: &str) -> String {
+    if std::env::var_os("BENCH_VERBOSE").is_some() {
+        eprint!("{said}");
+    }
+    said.lines()
+        .find_map(|line| line.strip_prefix("import: creating "))
+        .and_then(|rest| rest.split(", ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .map_or_else(|| "?".to_owned(), |n| format!("{n} in flight"))
+}
+
+/// Our export of `users` seeded users, written to `file` by the binary from a fake without
+/// latency or limit (the import's input).
+async fn export_file(binary: &Path, users: usize, file: &Path) -> Result<(), String> {
+    let fake = FakeClerk::builder().secret_key(KEY).start().await;
+    fake.seed_users(users);
+    let mut command = command_for(binary, &fake);
+    command.args(["export", "--quiet", "--out"]).arg(file);
+    measure(command).await.map(drop)
 }
 
 /// `VmHWM` of a process, in KiB.

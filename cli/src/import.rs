@@ -335,6 +335,7 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
     let concurrency = args
         .concurrency
         .map_or_else(|| default_concurrency(&connection.rate_limit, latency), usize::from);
+    say(format!("import: creating {} users, {concurrency} in flight", to_create.len()));
     bar.set_message(format!("creating, {concurrency} in flight"));
     let creating = Instant::now();
     let creates = futures::stream::iter(to_create)
