@@ -324,6 +324,8 @@ pub struct Paginator<T> {
     max_items: Option<u64>,
     resume: Option<ResumeToken>,
     concurrency: usize,
+    /// The `created_at` of the oldest and newest users, when the caller knows them.
+    created_range: Option<(i64, i64)>,
     // `fn() -> T`: the paginator holds no `T`, so it is `Send` and `Sync` whatever `T` is.
     item: PhantomData<fn() -> T>,
 }
@@ -337,6 +339,7 @@ impl<T> fmt::Debug for Paginator<T> {
             .field("max_items", &self.max_items)
             .field("resume", &self.resume)
             .field("concurrency", &self.concurrency)
+            .field("created_range", &self.created_range)
             .finish_non_exhaustive()
     }
 }
@@ -350,14 +353,33 @@ impl<T: Item> Paginator<T> {
             max_items: None,
             resume: None,
             concurrency: 1,
+            created_range: None,
             item: PhantomData,
         }
     }
 
     /// The same walk, yielding another item type.
     fn with_item<U: Item>(self) -> Paginator<U> {
-        let Paginator { client, list, page_size, max_items, resume, concurrency, .. } = self;
-        Paginator { client, list, page_size, max_items, resume, concurrency, item: PhantomData }
+        let Paginator {
+            client,
+            list,
+            page_size,
+            max_items,
+            resume,
+            concurrency,
+            created_range,
+            ..
+        } = self;
+        Paginator {
+            client,
+            list,
+            page_size,
+            max_items,
+            resume,
+            concurrency,
+            created_range,
+            item: PhantomData,
+        }
     }
 
     /// Sets how many items each request asks for, 1 to 500. Clerk silently falls back to its
@@ -447,6 +469,12 @@ impl<T: Item> Paginator<T> {
         self.items().try_collect().await
     }
 
+    /// Sets the range a concurrent walk covers (the user lists' `known_created_range`).
+    fn with_created_range(mut self, oldest: i64, newest: i64) -> Self {
+        self.created_range = Some((oldest, newest));
+        self
+    }
+
     /// The page size to use: the paginator's, else the builder's `limit`, else 500; checked.
     fn checked_page_size(&self, builder_limit: Option<u64>) -> Result<u64> {
         let page_size = self.page_size.or(builder_limit).unwrap_or(MAX_PAGE_SIZE);
@@ -468,13 +496,27 @@ impl Paginator<crate::types::User> {
 
     /// Walks the `created_at` range as windows, up to `concurrency` at a time, each with the
     /// cursor: with enough concurrency the walk runs at the rate limit instead of the latency
-    /// bound. Every user that existed when the walk started is yielded exactly once; pages come
-    /// in no particular order, users created meanwhile are left out. Needs the `created_at`
+    /// bound. Every user that existed when the walk started (or, with
+    /// [`known_created_range`](Paginator::known_created_range), every user in that range) is
+    /// yielded exactly once; pages come in no particular order, users created meanwhile are left
+    /// out. Needs the `created_at`
     /// ordering (the default) and no `offset`. `1` (the default) walks one cursor; more than 256
     /// counts as 256 (Clerk's rate limit makes more pointless).
     pub fn concurrency(mut self, concurrency: usize) -> Self {
         self.concurrency = concurrency.clamp(1, MAX_CONCURRENCY);
         self
+    }
+
+    /// Tells a concurrent walk the `created_at` (Unix ms) of the oldest and the newest user it
+    /// is to yield, when the caller knows them already (say, from a first page it fetched
+    /// anyway): the walk then starts without the two requests that would find them, one round
+    /// trip sooner. The caller vouches for `oldest`: an older user would be missed. A user newer
+    /// than `newest` is left out, as users created after a concurrent walk started are.
+    ///
+    /// A sequential walk (no [`concurrency`](Paginator::concurrency)) and a resumed one ignore
+    /// it; `oldest` after `newest` fails the walk before any request.
+    pub fn known_created_range(self, oldest: i64, newest: i64) -> Self {
+        self.with_created_range(oldest, newest)
     }
 }
 
@@ -484,6 +526,13 @@ impl Paginator<RawUser> {
     pub fn concurrency(mut self, concurrency: usize) -> Self {
         self.concurrency = concurrency.clamp(1, MAX_CONCURRENCY);
         self
+    }
+
+    /// Tells a concurrent walk the range of `created_at` it covers, saving the requests that
+    /// find it; see
+    /// [`Paginator::<types::User>::known_created_range`](Paginator::known_created_range).
+    pub fn known_created_range(self, oldest: i64, newest: i64) -> Self {
+        self.with_created_range(oldest, newest)
     }
 }
 

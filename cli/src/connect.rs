@@ -1,7 +1,7 @@
 //! Where a command sends its requests: Clerk, with `CLERK_SECRET_KEY`, or a local fake Clerk
 //! seeded with demo users, with `--demo`. Neither is an error, never a silent default.
 
-use clerk_users::{Client, ClientBuilder, RateLimit};
+use clerk_users::{Client, ClientBuilder, ClientInfo, RateLimit};
 use clerk_users_fake::FakeClerk;
 
 use crate::error::CliError;
@@ -30,27 +30,23 @@ pub struct Connection {
     pub rate_limit: RateLimit,
     /// The demo fake, kept alive as long as the connection (dropping it stops the server).
     pub demo: Option<FakeClerk>,
-    /// Which instance this is, for the import's run log; `None` for a demo (a new fake each run,
-    /// so nothing a run did is there for the next).
-    pub instance: Option<Instance>,
+    /// What the import's run log records of where it ran; `None` for a demo (a new fake each
+    /// run, so nothing a run did is there for the next).
+    pub key: Option<KeyFingerprint>,
 }
 
-/// A fingerprint of the instance a key opens: 64 bits of a SHA-256 of the API URL and the key.
-/// It tells two instances (or a fake and Clerk) apart in a file, and cannot give the key back.
+/// A fingerprint of the API URL and the key a run used: 64 bits of a SHA-256 of both. It tells
+/// two instances (or a fake and Clerk) apart in a file, and cannot give the key back. A second
+/// or rotated key of the same instance has another fingerprint: a run with it looks everything
+/// up again, which costs requests but never creates a user twice.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Instance(String);
+pub struct KeyFingerprint(String);
 
-impl Instance {
+impl KeyFingerprint {
     /// The fingerprint of `key` at `api_url`.
-    pub fn of(api_url: &str, key: &str) -> Instance {
-        use sha2::Digest;
-        let digest = sha2::Sha256::new()
-            .chain_update(b"clerk-users instance\0")
-            .chain_update(api_url.trim_end_matches('/').as_bytes())
-            .chain_update(b"\0")
-            .chain_update(key.as_bytes())
-            .finalize();
-        Instance(digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect())
+    pub fn of(api_url: &str, key: &str) -> KeyFingerprint {
+        let api_url = api_url.trim_end_matches('/');
+        KeyFingerprint(crate::output::fingerprint("clerk-users key", &[api_url, key]))
     }
 
     /// The fingerprint as written in files.
@@ -59,9 +55,9 @@ impl Instance {
     }
 }
 
-impl std::fmt::Debug for Instance {
+impl std::fmt::Debug for KeyFingerprint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Instance({})", self.0)
+        write!(f, "KeyFingerprint({})", self.0)
     }
 }
 
@@ -96,12 +92,9 @@ impl Connection {
         let client = ClientBuilder::from_env()
             .and_then(|builder| builder.rate_limit(rate_limit).build())
             .map_err(|error| CliError::Usage(error.to_string()))?;
-        let api_url = std::env::var("CLERK_API_URL")
-            .ok()
-            .filter(|url| !url.trim().is_empty())
-            .unwrap_or_else(|| clerk_users::DEFAULT_BASE_URL.to_owned());
-        let instance = Some(Instance::of(&api_url, &key));
-        Ok(Connection { client, rate_limit, demo: None, instance })
+        // The URL the client was built with, whatever the environment said.
+        let key = Some(KeyFingerprint::of(client.baseurl(), &key));
+        Ok(Connection { client, rate_limit, demo: None, key })
     }
 
     async fn demo(global: &Global) -> Result<Connection, CliError> {
@@ -124,7 +117,7 @@ impl Connection {
             .rate_limit(rate_limit)
             .build()
             .map_err(|error| CliError::Failed(format!("--demo: {error}")))?;
-        Ok(Connection { client, rate_limit, demo: Some(fake), instance: None })
+        Ok(Connection { client, rate_limit, demo: Some(fake), key: None })
     }
 }
 
@@ -133,14 +126,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_instance_is_told_apart_by_url_and_key_without_showing_the_key() {
+    fn a_fingerprint_tells_url_and_key_apart_without_showing_the_key() {
         let key = "sk_live_0123456789abcdef";
-        let clerk = Instance::of("https://api.clerk.com/v1", key);
-        assert_eq!(clerk, Instance::of("https://api.clerk.com/v1/", key));
+        let clerk = KeyFingerprint::of("https://api.clerk.com/v1", key);
+        assert_eq!(clerk, KeyFingerprint::of("https://api.clerk.com/v1/", key));
         assert_eq!(clerk.as_str().len(), 16);
         assert!(clerk.as_str().chars().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(clerk, Instance::of("http://127.0.0.1:4000", key));
-        assert_ne!(clerk, Instance::of("https://api.clerk.com/v1", "sk_live_other"));
+        assert_ne!(clerk, KeyFingerprint::of("http://127.0.0.1:4000", key));
+        assert_ne!(clerk, KeyFingerprint::of("https://api.clerk.com/v1", "sk_live_other"));
         assert!(!format!("{clerk:?}").contains("sk_live"));
     }
 }

@@ -14,13 +14,15 @@
 //!   continues (the same with `--resume`); exit 1, or 130 for Ctrl-C. `--resume` appends the rest
 //!   without repeats (the library's resume token guarantees it), renames the file into place and
 //!   removes the state. A new export over a waiting state needs `--force`.
-//! - Killed outright (`kill -9`, a crash): the export checkpoints itself every half second or so
+//! - Killed outright (`kill -9`, a crash): the export checkpoints itself every 100 ms or so
 //!   ([`checkpoint`]: the partial file synced, then the state saved), so `--resume` continues
 //!   from the last checkpoint; a resume repeats nothing, since bytes past the state are cut.
 //! - At the end the users written are compared with the count taken at the start (users created
 //!   or deleted meanwhile, or a walk cut short, make them differ), on stderr.
 //! - Speed: without `--concurrency`, the requests in flight come from the rate limit and the
-//!   latency of a first page ([`crate::tune`]), and the choice is printed on stderr.
+//!   latency of a first page ([`crate::tune`]), and the choice is printed on stderr. That page,
+//!   the count and the oldest user are asked for in one round trip, and give the concurrent walk
+//!   its `created_at` range, so it starts without asking again.
 
 mod checkpoint;
 mod sink;
@@ -115,7 +117,12 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
         ));
     }
     let paths = Paths::of(&args.out);
-    let selection = format!("{:?} max={:?}", args.filters, args.max);
+    // Only compared, so only a fingerprint is kept: filter values (emails, names) stay out of
+    // the state file.
+    let selection = crate::output::fingerprint(
+        "export selection",
+        &[&format!("{:?}", args.filters), &format!("{:?}", args.max)],
+    );
     // The files are checked before any request.
     let previous = if args.resume { Some(resumable(&args, &paths, &selection)?) } else { None };
     if !to_stdout && !args.resume {
@@ -124,18 +131,21 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
 
     let client = &connection.client;
     let started = Instant::now();
-    // The count taken at the start (the first export's, on resume), and the latency of a first
-    // page when the concurrency is to be chosen.
+    // The count taken at the start (the first export's, on resume), and a first look at the
+    // list when the concurrency is to be chosen, all in one round trip.
     let probe_wanted = args.concurrency.is_none();
-    let (total, latency) = match &previous {
-        Some(state) => (state.total_at_start, probe(&args, client, probe_wanted).await?),
+    let (total, probed) = match &previous {
+        // A resumed walk has its range in its token: only the latency is wanted.
+        Some(state) => (state.total_at_start, probe(&args, client, probe_wanted, false).await?),
         None => {
             let counted = args.filters.list(client).paginate();
             let count = counted.total_count();
-            let (total, latency) = tokio::join!(count, probe(&args, client, probe_wanted));
-            (total?, latency?)
+            let probe = probe(&args, client, probe_wanted, true);
+            let (total, probed) = tokio::join!(count, probe);
+            (total?, probed?)
         }
     };
+    let latency = probed.map(|probed| probed.latency);
     let expected = args.max.map_or(total, |max| max.min(total));
     let concurrency = match (args.concurrency, latency) {
         (Some(n), _) => usize::from(n),
@@ -179,18 +189,25 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
     }
     if concurrent {
         paginator = paginator.concurrency(concurrency);
+        // The probe found the range: the walk need not ask again (a resumed walk has its own).
+        if let Some((oldest, newest)) = probed.and_then(|probed| probed.range) {
+            paginator = paginator.known_created_range(oldest, newest);
+        }
     }
     let progress = crate::progress::bar(expected, "users", global.quiet);
     progress.set_position(state.written);
 
-    let mut checkpoints = (!to_stdout).then(|| Checkpoints::new(&paths.partial, &paths.state));
+    let mut checkpoints =
+        (!to_stdout).then(|| Checkpoints::new(&paths.partial, &paths.state, checkpoint::EVERY));
     let walked = walk(paginator, &mut output, &mut state, &mut checkpoints, &progress).await;
+    // First of all, before any return: a late checkpoint must not write the state after it is
+    // saved or removed below. Its own error is moot: the end syncs every byte again, and a stop
+    // saves the state itself.
+    if let Some(checkpoints) = &mut checkpoints {
+        let _ = checkpoints.settle().await;
+    }
     // On a stop, `state.bytes` stays at the last page written whole: a resume cuts the rest.
     let (sink, _) = output.into_sink()?;
-    // A late checkpoint must not write the state after it is removed or saved below.
-    if let Some(checkpoints) = &mut checkpoints {
-        checkpoints.settle().await?;
-    }
 
     let Err(stop) = walked else {
         progress.finish_and_clear();
@@ -320,27 +337,71 @@ fn walk_stopped(error: &WalkError, state: &mut State) -> Stop {
     Stop::Failed(error.to_string())
 }
 
-/// The latency of a first page of the export (one request, its users dropped), when the
-/// concurrency is to be chosen (`wanted`: no `--concurrency` given); otherwise none.
+/// What a first look at the list found.
+#[derive(Debug, Clone, Copy)]
+struct Probed {
+    /// The latency of a full page.
+    latency: Duration,
+    /// The `created_at` of the oldest and the newest matching user; `None` for no users.
+    range: Option<(i64, i64)>,
+}
+
+/// When the concurrency is to be chosen (`wanted`: no `--concurrency` given), a first look at
+/// the list, in one round trip: the newest page (its latency is what the choice needs; its users
+/// are dropped, the walk fetches them again) and, when `range` is wanted, the oldest user: both
+/// give the concurrent walk its range. Otherwise none.
 async fn probe(
     args: &Args,
     client: &clerk_users::Client,
     wanted: bool,
-) -> Result<Option<Duration>, CliError> {
+    range: bool,
+) -> Result<Option<Probed>, CliError> {
     if !wanted {
         return Ok(None);
     }
-    let started = Instant::now();
-    let mut first = args.filters.list(client).paginate().raw().max_items(PAGE_SIZE).pages();
-    match first.next().await {
-        Some(Err(error)) => Err(error.into()),
-        _ => Ok(Some(started.elapsed())),
-    }
+    let newest_page = async {
+        let started = Instant::now();
+        let newest = args.filters.list(client).order_by("-created_at");
+        let mut first = newest.paginate().raw().max_items(PAGE_SIZE).pages();
+        let page = first.next().await.transpose();
+        (started.elapsed(), page)
+    };
+    let oldest_page = async {
+        if !range {
+            return Ok(None);
+        }
+        let oldest = args.filters.list(client).order_by("+created_at");
+        oldest.paginate().raw().page_size(1).max_items(1).pages().next().await.transpose()
+    };
+    let ((latency, newest), oldest) = tokio::join!(newest_page, oldest_page);
+    let (newest, oldest) = (newest?, oldest?);
+    let newest = newest.as_ref().and_then(created_range).map(|(_, newest)| newest);
+    let oldest = oldest.as_ref().and_then(created_range).map(|(oldest, _)| oldest);
+    let range = match (oldest, newest) {
+        (Some(oldest), Some(newest)) if oldest <= newest => Some((oldest, newest)),
+        _ => None,
+    };
+    Ok(Some(Probed { latency, range }))
+}
+
+/// The oldest and newest `created_at` of a page's users, those that did not decode as users
+/// included; `None` for an empty page, or when one of them has no `created_at` to read (it may
+/// be the edge: then the walk finds the range itself, or fails as it should).
+fn created_range(page: &clerk_users::pagination::Page<RawUser>) -> Option<(i64, i64)> {
+    let users = page.items.iter().map(|user| Some(user.created_at()));
+    let odd = page.undecodable.iter().map(|item| item.created_at());
+    let created: Option<Vec<i64>> = users.chain(odd).collect();
+    let created = created?;
+    Some((*created.iter().min()?, *created.iter().max()?))
 }
 
 /// For a new export: refuses an existing FILE, or a waiting resume state, unless `--force`
-/// (which removes the state: the export starts over).
+/// (which removes the state: the export starts over). A state without its partial file (an
+/// export killed between putting its file in place and removing its state) is removed.
 fn check_fresh(args: &Args, paths: &Paths) -> Result<(), CliError> {
+    if paths.state.exists() && !paths.partial.exists() {
+        std::fs::remove_file(&paths.state).map_err(|e| CliError::file(&paths.state, e))?;
+    }
     if paths.state.exists() {
         if !args.force {
             return Err(CliError::Usage(format!(
@@ -367,6 +428,13 @@ fn resumable(args: &Args, paths: &Paths, selection: &str) -> Result<State, CliEr
         return Err(CliError::Usage(format!(
             "nothing to resume: {} does not exist (run the export without --resume)",
             paths.state.display()
+        )));
+    }
+    if !paths.partial.exists() {
+        return Err(CliError::Usage(format!(
+            "nothing to resume: {} is gone (the export finished, or the file was removed); run \
+             the export without --resume",
+            paths.partial.display()
         )));
     }
     let state = State::read(&paths.state)?;

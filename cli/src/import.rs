@@ -176,7 +176,7 @@ impl Tally {
 
 fn entry(record: &Record, outcome: Outcome) -> Entry {
     Entry {
-        instance: String::new(),
+        key_fingerprint: String::new(),
         record: record.position,
         source_id: record.source_id.clone(),
         key: record.key().map(str::to_owned),
@@ -231,13 +231,12 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
     }
 
     // Continue: keys the log has as done need no request.
-    let this_instance = connection.instance.as_ref();
-    let done =
-        if args.dry_run { Default::default() } else { log::done_keys(&log_path, this_instance)? };
+    let here = connection.key.as_ref();
+    let done = if args.dry_run { Default::default() } else { log::done_keys(&log_path, here)? };
     if done.elsewhere > 0 {
         say(format!(
-            "import: the log has {} users imported on another instance (or a demo); they are \
-             looked up here again",
+            "import: the log has {} users imported with another key or instance (or in a demo); \
+             they are looked up here again",
             done.elsewhere
         ));
     }
@@ -311,7 +310,7 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
         return Ok(());
     }
 
-    let mut writers = Writers::open(&log_path, &failures_path, this_instance)?;
+    let mut writers = Writers::open(&log_path, &failures_path, here)?;
     for (record, problem) in &invalid {
         let mut line = entry(record, Outcome::Invalid);
         line.error = Some(problem.clone());

@@ -74,7 +74,8 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(run(cli));
     // After Ctrl-C, a thread may still be blocked reading the terminal or stdin (a confirmation
-    // prompt, ids piped in): exit without waiting for it. Every file was closed by `run`.
+    // prompt, ids piped in): exit without waiting for it. `run` waited for everything that writes
+    // a file (an export's checkpoints, the import's logs) before it returned.
     runtime.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,5 @@
-//! Files with personal data: created readable by their owner only, and JSON written one record
-//! a line.
+//! Files with personal data: created readable by their owner only, JSON written one record a
+//! line, and fingerprints for what a file must recognize without holding.
 //!
 //! An export is written as `FILE.partial` and renamed into place when complete (see
 //! [`crate::export`]); these are the pieces it and the import's logs share.
@@ -9,6 +9,21 @@ use std::io::BufWriter;
 use std::path::Path;
 
 use crate::error::CliError;
+
+/// A fingerprint of `parts` (64 bits of a SHA-256, in hex), for files that must tell values
+/// apart without holding them: a key, the filters of an export. `purpose` keeps fingerprints of
+/// different things apart.
+pub fn fingerprint(purpose: &str, parts: &[&str]) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(purpose.as_bytes());
+    for part in parts {
+        // A separator no part holds: ("ab", "c") and ("a", "bc") differ.
+        hasher.update(b"\0");
+        hasher.update(part.as_bytes());
+    }
+    hasher.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect()
+}
 
 /// Creates `path` afresh, readable and writable by its owner only (0600 on Unix). A file already
 /// at `path` is removed first: truncating it would keep its mode, which may let others read.
@@ -72,6 +87,15 @@ pub fn compact(json: &str) -> String {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn fingerprints_tell_parts_and_purposes_apart() {
+        let one = fingerprint("key", &["https://api.clerk.com/v1", "sk_live_a"]);
+        assert_eq!(one.len(), 16);
+        assert_eq!(one, fingerprint("key", &["https://api.clerk.com/v1", "sk_live_a"]));
+        assert_ne!(one, fingerprint("key", &["https://api.clerk.com/v", "1sk_live_a"]));
+        assert_ne!(one, fingerprint("selection", &["https://api.clerk.com/v1", "sk_live_a"]));
+    }
 
     #[test]
     fn a_private_file_replaces_an_open_one_and_only_its_owner_reads_it() {

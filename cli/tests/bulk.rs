@@ -420,7 +420,8 @@ async fn ctrl_c_while_ids_are_still_coming_on_stdin_stops_at_once_and_bans_nobod
     assert_eq!(requests(&fake), Vec::<String>::new());
 }
 
-#[cfg(unix)]
+// `script` with these flags is util-linux's.
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_at_the_delete_prompt_stops_at_once_and_deletes_nothing() {
     let fake = fake(1).await;

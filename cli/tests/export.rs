@@ -560,18 +560,77 @@ async fn killed_then_resumed(concurrency: &str) {
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     let checkpointed = saved["written"].as_u64().unwrap();
     assert!(checkpointed > 0 && checkpointed < 5000, "{saved}");
-    assert!(std::fs::metadata(&partial).unwrap().len() >= saved["bytes"].as_u64().unwrap());
+    let bytes = usize::try_from(saved["bytes"].as_u64().unwrap()).unwrap();
+    let kept = std::fs::read(&partial).unwrap();
+    assert!(kept.len() >= bytes);
     assert!(!dir.path().join("users.jsonl").exists());
+    // Bytes past the checkpoint, as a kill in the middle of a page leaves: the resume cuts them.
+    let mut torn = kept[..bytes].to_vec();
+    torn.extend_from_slice(b"{\"id\":\"user_torn\",\"first_na");
+    std::fs::write(&partial, &torn).unwrap();
 
     let mut resume = args.to_vec();
     resume.push("--resume");
     let output = run(Some(&fake), dir.path(), &resume).await;
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("exported 5000 users to users.jsonl"), "{}", stderr(&output));
+    let complete = std::fs::read(dir.path().join("users.jsonl")).unwrap();
+    assert_eq!(complete[..bytes], kept[..bytes], "what the checkpoint covered is kept as it was");
     let records = jsonl(&dir.path().join("users.jsonl"));
     assert_eq!(records.len(), 5000, "no line twice, none missing");
     assert_eq!(ids_once(&records), all);
     assert!(!partial.exists() && !state.exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_left_without_its_partial_file_is_not_a_resumable_export() {
+    let fake = fake().await;
+    fake.seed_users(10);
+    let dir = tempfile::tempdir().unwrap();
+    // As an export killed between putting its file in place and removing its state leaves it.
+    std::fs::write(dir.path().join("users.jsonl.resume.json"), "{}").unwrap();
+
+    let resume = ["export", "--out", "users.jsonl", "--resume", "--quiet"];
+    let output = run(Some(&fake), dir.path(), &resume).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: nothing to resume: users.jsonl.partial is gone (the export finished, or the file \
+         was removed); run the export without --resume\n"
+    );
+    let output = run(Some(&fake), dir.path(), &["export", "--out", "users.jsonl", "--quiet"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(jsonl(&dir.path().join("users.jsonl")).len(), 10);
+    assert!(!dir.path().join("users.jsonl.resume.json").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_default_export_learns_the_range_with_the_count_and_walks_windows_only() {
+    let fake = fake().await;
+    let all: HashSet<String> = fake.seed_users(2500).into_iter().collect();
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = run(Some(&fake), dir.path(), &["export", "--out", "users.jsonl"]).await;
+
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(ids_once(&jsonl(&dir.path().join("users.jsonl"))), all);
+    let requests = fake.requests();
+    let queries: Vec<&str> = requests.iter().map(|r| r.query.as_str()).collect();
+    // The first look: the count, the newest page, the oldest user.
+    assert_eq!(requests.iter().filter(|r| r.path == "/v1/users/count").count(), 1);
+    let lists: Vec<&str> =
+        requests.iter().filter(|r| r.path == "/v1/users").map(|r| r.query.as_str()).collect();
+    let first_look: Vec<&&str> = lists.iter().filter(|q| !q.contains("created_at_after")).collect();
+    assert_eq!(first_look.len(), 2, "{queries:?}");
+    assert!(
+        first_look.iter().any(|q| q.contains("limit=500") && q.contains("order_by=-created_at"))
+    );
+    assert!(
+        first_look.iter().any(|q| q.contains("limit=1") && q.contains("order_by=%2Bcreated_at"))
+    );
+    // Then windows only: the walk did not ask for the range again.
+    let windows = lists.len() - 2;
+    assert!(windows >= 5, "{queries:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -173,8 +173,8 @@ async fn a_run_log_from_another_instance_skips_nothing_there() {
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(
         said.contains(&format!(
-            "the log has {} users imported on another instance (or a demo); they are looked up \
-             here again",
+            "the log has {} users imported with another key or instance (or in a demo); they are \
+             looked up here again",
             exported.len()
         )),
         "{said}"
@@ -189,7 +189,20 @@ async fn a_run_log_from_another_instance_skips_nothing_there() {
         said.contains(&format!("{} already imported by an earlier run", exported.len())),
         "{said}"
     );
+    assert!(!said.contains("another key"), "done here as well: not said to be elsewhere: {said}");
     assert_eq!(creates(&production), exported.len());
     let log = std::fs::read_to_string(dir.path().join("users.jsonl.import-log.jsonl")).unwrap();
-    assert!(!log.contains("sk_"), "the log has fingerprints, never a key");
+    for key in [development.secret_key(), production.secret_key()] {
+        assert!(!log.contains(key), "the log has fingerprints, never a key");
+    }
+    let fingerprints: std::collections::HashSet<String> = log
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).unwrap()["key_fingerprint"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(fingerprints.len(), 2, "one per instance: {fingerprints:?}");
 }

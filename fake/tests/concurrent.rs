@@ -236,3 +236,120 @@ async fn concurrency_needs_the_created_at_ordering() {
     assert_eq!(error.resume_token(), None, "nothing to resume: no request was sent");
     assert!(fake.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_known_created_range_saves_the_requests_that_find_it() {
+    let fake = FakeClerk::start().await;
+    fake.seed_users(1_200);
+    let client = fake.client();
+    let users = client.get_user_list().paginate().collect_all().await.unwrap();
+    let created: Vec<i64> = users.iter().map(|u| u.created_at).collect();
+    let (oldest, newest) = (*created.iter().min().unwrap(), *created.iter().max().unwrap());
+    let every: HashSet<String> = users.into_iter().map(|u| u.id).collect();
+    let before = fake.requests().len();
+
+    let walked = client
+        .get_user_list()
+        .paginate()
+        .page_size(100)
+        .concurrency(4)
+        .known_created_range(oldest, newest)
+        .collect_all()
+        .await
+        .unwrap();
+
+    let walked: Vec<String> = walked.into_iter().map(|u| u.id).collect();
+    let unique: HashSet<String> = walked.iter().cloned().collect();
+    assert_eq!(walked.len(), unique.len(), "no duplicates");
+    assert_eq!(unique, every, "every user");
+    let queries: Vec<String> = fake.requests()[before..].iter().map(|r| r.query.clone()).collect();
+    // Every request is a window's page: none asks for the oldest or newest user alone.
+    assert!(
+        queries.iter().all(|q| q.contains("limit=100") && q.contains("created_at_after=")),
+        "{queries:?}"
+    );
+    assert!(!queries.iter().any(|q| q.contains("limit=1&")), "{queries:?}");
+}
+
+#[tokio::test]
+async fn a_known_created_range_leaves_out_newer_users_and_refuses_a_reversed_one() {
+    let fake = FakeClerk::start().await;
+    fake.seed_users(600);
+    let client = fake.client();
+    let mut users = client.get_user_list().paginate().collect_all().await.unwrap();
+    users.sort_by_key(|u| u.created_at);
+    // The newest 100 users are outside the range given.
+    let newest_kept = users[499].created_at;
+    let kept: HashSet<String> =
+        users.iter().filter(|u| u.created_at <= newest_kept).map(|u| u.id.clone()).collect();
+    assert!(kept.len() >= 500 && kept.len() < 600);
+
+    let walked = client
+        .get_user_list()
+        .paginate()
+        .concurrency(3)
+        .known_created_range(users[0].created_at, newest_kept)
+        .collect_all()
+        .await
+        .unwrap();
+    let walked: HashSet<String> = walked.into_iter().map(|u| u.id).collect();
+    assert_eq!(walked, kept);
+
+    let before = fake.requests().len();
+    let error = client
+        .get_user_list()
+        .paginate()
+        .concurrency(3)
+        .known_created_range(newest_kept, users[0].created_at)
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error.error(), Some(Error::InvalidRequest(m)) if m.contains("newer than the newest")),
+        "{error:?}"
+    );
+    assert_eq!(fake.requests().len(), before, "no request sent");
+}
+
+#[tokio::test]
+async fn users_on_the_edges_of_a_known_range_are_walked_and_a_sequential_walk_ignores_it() {
+    let fake = FakeClerk::start().await;
+    fake.seed_users(900);
+    // Two users in the oldest millisecond and two in the newest: bounds that include them.
+    let (oldest, newest) = (946_684_800_000_i64, 1_893_456_000_000_i64);
+    for (n, at) in [
+        (1, "2000-01-01T00:00:00.000Z"),
+        (2, "2000-01-01T00:00:00.000Z"),
+        (3, "2030-01-01T00:00:00.000Z"),
+        (4, "2030-01-01T00:00:00.000Z"),
+    ] {
+        let email = format!("edge{n}@example.com");
+        fake.add_user(serde_json::json!({"email_address": [email], "created_at": at})).unwrap();
+    }
+    let client = fake.client();
+    let every: HashSet<String> = all_ids(&client).await.into_iter().collect();
+    assert_eq!(every.len(), 904);
+
+    let walked = client
+        .get_user_list()
+        .paginate()
+        .page_size(100)
+        .concurrency(5)
+        .known_created_range(oldest, newest)
+        .collect_all()
+        .await
+        .unwrap();
+    let walked: Vec<String> = walked.into_iter().map(|u| u.id).collect();
+    assert_eq!(walked.len(), 904, "no duplicates");
+    assert_eq!(walked.into_iter().collect::<HashSet<_>>(), every);
+
+    // One cursor needs no range: a range given is ignored, not applied.
+    let sequential = client
+        .get_user_list()
+        .paginate()
+        .known_created_range(oldest + 1, oldest + 2)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(sequential.len(), 904);
+}

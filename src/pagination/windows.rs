@@ -3,7 +3,8 @@
 //!
 //! A sequential cursor walk sends one request per page and waits for each: it is bound by
 //! latency (500 users per round trip). With [`Paginator::concurrency`](super::Paginator), the
-//! range between the oldest and the newest matching user is cut into windows
+//! range between the oldest and the newest matching user (asked for with two one-user requests,
+//! or given with `known_created_range`) is cut into windows
 //! (`created_at_after`/`created_at_before`, both exclusive), and up to `concurrency` windows are
 //! walked at once, each with `starting_after` and the ascending `created_at` order. When a window
 //! turns out to hold more than a page while others have finished, what is left of it is cut in
@@ -145,12 +146,26 @@ impl<T: Item> Windows<T> {
                 ));
             }
             None => {
-                let client = &windows.client;
-                let (oldest, newest) = futures::try_join!(
-                    windows.list.edge(client.clone(), false),
-                    windows.list.edge(client.clone(), true),
-                )?;
-                let (Some(oldest), Some(newest)) = (oldest, newest) else { return Ok(None) };
+                let (oldest, newest) = match paginator.created_range {
+                    Some((oldest, newest)) if oldest > newest => {
+                        return Err(Error::InvalidRequest(format!(
+                            "known_created_range: the oldest user ({oldest}) is newer than the \
+                             newest ({newest})"
+                        )));
+                    }
+                    Some((oldest, newest)) => (oldest, newest),
+                    None => {
+                        let client = &windows.client;
+                        let (oldest, newest) = futures::try_join!(
+                            windows.list.edge(client.clone(), false),
+                            windows.list.edge(client.clone(), true),
+                        )?;
+                        let (Some(oldest), Some(newest)) = (oldest, newest) else {
+                            return Ok(None);
+                        };
+                        (oldest, newest)
+                    }
+                };
                 let (after, before) = widen(oldest, newest);
                 windows.queue = split(after, before, concurrency.saturating_mul(2)).collect();
             }

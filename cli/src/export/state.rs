@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::CliError;
 
 /// The version of the state file's shape.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Where an interrupted export stands.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -21,7 +21,8 @@ pub struct State {
     pub version: u32,
     /// The output format (`jsonl`, `csv`, `clerk-csv`).
     pub format: String,
-    /// The filters and `--max`, as given, so a resume with others is refused.
+    /// A fingerprint of the filters and `--max`, so a resume with others is refused (the values
+    /// themselves, emails or names, stay out of the file).
     pub selection: String,
     /// Whether the walk was concurrent (its token resumes only a concurrent walk).
     pub concurrent: bool,

@@ -2,10 +2,10 @@
 //! as each outcome is known, so a run stopped at any point can be continued; and the failures
 //! file (`FILE.failures.jsonl`), the same lines for the records that need attention.
 //!
-//! Each line names the instance it happened on (a fingerprint of the API URL and the key, see
-//! [`Instance`](crate::connect::Instance), or `demo`): a run trusts only what the log says of its
-//! own instance, so importing the same file into development and then production creates the
-//! users in both, and a `--demo` run (a new fake every time) is never taken for real work.
+//! Each line names where it happened: a fingerprint of the API URL and the key (see
+//! [`KeyFingerprint`]), or `demo`. A run trusts only the lines of its own fingerprint, so
+//! importing the same file into development and then production creates the users in both, and
+//! a `--demo` run (a new fake every time) is never taken for real work.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::connect::Instance;
+use crate::connect::KeyFingerprint;
 use crate::error::CliError;
 
 /// What became of a record.
@@ -43,9 +43,9 @@ impl Outcome {
 /// One line of the run log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
-    /// The instance the record was handled on: a fingerprint, or `demo`.
+    /// Where the record was handled: the [`KeyFingerprint`] of the run, or `demo`.
     #[serde(default)]
-    pub instance: String,
+    pub key_fingerprint: String,
     /// The record's position in the input (1 for the first).
     pub record: usize,
     /// The record's id in the source.
@@ -70,46 +70,48 @@ pub struct Entry {
     pub error: Option<String>,
 }
 
-/// The name of the demo fake's instance in the log.
+/// What the log says of a demo run instead of a fingerprint.
 pub const DEMO: &str = "demo";
 
 /// What earlier runs' logs say was done.
 #[derive(Debug, Default)]
 pub struct Done {
-    /// The keys whose users are in this instance.
+    /// The keys whose users are in the instance of this run's key.
     pub keys: HashSet<String>,
-    /// Keys done on another instance (or a demo): looked up again here.
+    /// Keys done only with another key or instance (or in a demo): looked up again here.
     pub elsewhere: usize,
 }
 
-/// The keys a previous run's log says are in `instance` (`None`: a demo, which trusts nothing).
-/// A missing log is an empty set; a line that does not parse (cut short when a run was killed)
-/// is skipped.
-pub fn done_keys(path: &Path, instance: Option<&Instance>) -> Result<Done, CliError> {
+/// The keys a previous run's log says were imported with the key fingerprinted `here` (`None`:
+/// a demo, which trusts nothing). A missing log is an empty set; a line that does not parse (cut
+/// short when a run was killed) is skipped.
+pub fn done_keys(path: &Path, here: Option<&KeyFingerprint>) -> Result<Done, CliError> {
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Done::default()),
         Err(e) => return Err(CliError::file(path, e)),
     };
-    let mut done = Done::default();
+    let (mut keys, mut elsewhere) = (HashSet::new(), HashSet::new());
     for line in BufReader::new(file).lines() {
         let line = line.map_err(|e| CliError::file(path, e))?;
         let Ok(entry) = serde_json::from_str::<Entry>(&line) else { continue };
         let (true, Some(key)) = (entry.outcome.done(), entry.key) else { continue };
-        if instance.is_some_and(|instance| instance.as_str() == entry.instance) {
-            done.keys.insert(key);
+        if here.is_some_and(|here| here.as_str() == entry.key_fingerprint) {
+            keys.insert(key);
         } else {
-            done.elsewhere += 1;
+            elsewhere.insert(key);
         }
     }
-    Ok(done)
+    // A key done here and elsewhere too is simply done.
+    let elsewhere = elsewhere.difference(&keys).count();
+    Ok(Done { keys, elsewhere })
 }
 
 /// Where outcomes go: the run log (appended) and the failures file (this run's).
 #[derive(Debug)]
 pub struct Writers {
     /// Stamped on every line: the fingerprint, or [`DEMO`].
-    instance: String,
+    key_fingerprint: String,
     log: BufWriter<std::fs::File>,
     log_path: PathBuf,
     failures: BufWriter<std::fs::File>,
@@ -120,16 +122,16 @@ pub struct Writers {
 
 impl Writers {
     /// Opens the log to append and the failures file afresh, both readable by their owner only,
-    /// for a run on `instance` (`None`: the demo).
+    /// for a run with the key fingerprinted `here` (`None`: the demo).
     pub fn open(
         log_path: &Path,
         failures_path: &Path,
-        instance: Option<&Instance>,
+        here: Option<&KeyFingerprint>,
     ) -> Result<Writers, CliError> {
         let log = crate::output::append(log_path)?;
         let failures = crate::output::create_private(failures_path)?;
         Ok(Writers {
-            instance: instance.map_or(DEMO, Instance::as_str).to_owned(),
+            key_fingerprint: here.map_or(DEMO, KeyFingerprint::as_str).to_owned(),
             log,
             log_path: log_path.to_owned(),
             failures,
@@ -138,10 +140,10 @@ impl Writers {
         })
     }
 
-    /// Writes `entry`, stamped with the instance, to the log (flushed at once: the log is what a
+    /// Writes `entry`, stamped with the key's fingerprint, to the log (flushed at once: the log is what a
     /// continued run trusts), and to the failures file when it needs attention.
     pub fn write(&mut self, mut entry: Entry) -> Result<(), CliError> {
-        entry.instance.clone_from(&self.instance);
+        entry.key_fingerprint.clone_from(&self.key_fingerprint);
         let line = serde_json::to_string(&entry).map_err(|e| CliError::Failed(e.to_string()))?;
         writeln!(self.log, "{line}")
             .and_then(|()| self.log.flush())
@@ -170,14 +172,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_continued_run_trusts_done_lines_of_its_own_instance_only_and_skips_a_cut_line() {
+    fn a_continued_run_trusts_done_lines_of_its_own_key_only_and_skips_a_cut_line() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("in.import-log.jsonl");
         let failures = dir.path().join("in.failures.jsonl");
-        let here = Instance::of("https://api.clerk.com/v1", "sk_live_a");
-        let there = Instance::of("https://api.clerk.com/v1", "sk_test_b");
+        let here = KeyFingerprint::of("https://api.clerk.com/v1", "sk_live_a");
+        let there = KeyFingerprint::of("https://api.clerk.com/v1", "sk_test_b");
         let entry = |key: &str, outcome| Entry {
-            instance: String::new(),
+            key_fingerprint: String::new(),
             record: 1,
             source_id: None,
             key: Some(key.into()),
@@ -198,6 +200,8 @@ mod tests {
         writers.finish().unwrap();
         let mut writers = Writers::open(&log, &failures, None).unwrap();
         writers.write(entry("e", Outcome::Created)).unwrap();
+        // Done here too: not counted as done elsewhere.
+        writers.write(entry("a", Outcome::Exists)).unwrap();
         writers.finish().unwrap();
         std::fs::OpenOptions::new()
             .append(true)
@@ -215,7 +219,7 @@ mod tests {
         assert_eq!(demo.elsewhere, 4);
         let first = std::fs::read_to_string(&log).unwrap();
         let first: Entry = serde_json::from_str(first.lines().next().unwrap()).unwrap();
-        assert_eq!(first.instance, here.as_str());
+        assert_eq!(first.key_fingerprint, here.as_str());
         // The failures file is this run's: the demo run failed nothing.
         assert_eq!(std::fs::read_to_string(&failures).unwrap(), "");
         assert!(done_keys(&dir.path().join("none"), Some(&here)).unwrap().keys.is_empty());
