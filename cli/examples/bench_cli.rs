@@ -128,6 +128,28 @@ struct Row {
     peak_kib: Option<u64>,
 }
 
+impl Row {
+    /// The row of a run of the binary against `fake`: its time, memory and the requests the fake
+    /// received.
+    fn of_run(
+        users: usize,
+        job: String,
+        run: &Measured,
+        bound_seconds: f64,
+        fake: &FakeClerk,
+    ) -> Row {
+        let requests = Some(fake.requests().len());
+        Row {
+            users,
+            job,
+            seconds: run.seconds,
+            bound_seconds,
+            requests,
+            peak_kib: Some(run.peak_kib),
+        }
+    }
+}
+
 fn print_table(rows: &[Row]) {
     println!(
         "{:>8}  {:<50} {:>8} {:>9} {:>9} {:>9} {:>10}",
@@ -188,15 +210,7 @@ async fn export_part(sizes: &[usize]) -> Result<(), String> {
                 true => format!("{job} (defaults: {} in flight)", chosen(&run.stderr)),
                 false => job.to_owned(),
             };
-            let requests = Some(fake.requests().len());
-            rows.push(Row {
-                users,
-                job,
-                seconds: run.seconds,
-                bound_seconds,
-                requests,
-                peak_kib: Some(run.peak_kib),
-            });
+            rows.push(Row::of_run(users, job, &run, bound_seconds, &fake));
         }
         if users <= 100_000 {
             let fake = start_fake(users).await;
@@ -323,15 +337,7 @@ async fn import_part(sizes: &[usize]) -> Result<(), String> {
                 true => format!("{job} (defaults: {})", created_in_flight(&run.stderr)),
                 false => job.to_owned(),
             };
-            let requests = Some(fake.requests().len());
-            rows.push(Row {
-                users,
-                job,
-                seconds: run.seconds,
-                bound_seconds,
-                requests,
-                peak_kib: Some(run.peak_kib),
-            });
+            rows.push(Row::of_run(users, job, &run, bound_seconds, &fake));
         }
     }
     print_table(&rows);

@@ -24,16 +24,8 @@ async fn run(fake: &FakeClerk, args: &[&str], stdin: &str) -> Output {
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
     let stdin = stdin.to_owned();
     tokio::task::spawn_blocking(move || {
-        let mut child = Command::new(BINARY)
-            .args(&args)
-            .env("CLERK_API_URL", url)
-            .env("CLERK_SECRET_KEY", key)
-            .env_remove("NO_COLOR")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut child = spawn(BINARY, &args, &url, &key, Stdio::piped());
         let mut input = child.stdin.take().unwrap();
         // The binary may exit before reading (a refusal): a closed pipe is fine.
         let _ = input.write_all(stdin.as_bytes());
@@ -42,6 +34,20 @@ async fn run(fake: &FakeClerk, args: &[&str], stdin: &str) -> Output {
     })
     .await
     .unwrap()
+}
+
+/// Starts `program args…` pointed at the fake at `url` with `key`, its stdout and stderr piped.
+fn spawn(program: &str, args: &[&str], url: &str, key: &str, stdin: Stdio) -> std::process::Child {
+    Command::new(program)
+        .args(args)
+        .env("CLERK_API_URL", url)
+        .env("CLERK_SECRET_KEY", key)
+        .env_remove("NO_COLOR")
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -334,15 +340,8 @@ async fn ctrl_c_stops_with_130_and_says_what_was_done() {
     let file = file.to_str().unwrap().to_owned();
 
     let output = tokio::task::spawn_blocking(move || {
-        let child = Command::new(BINARY)
-            .args(["lock", "--concurrency", "1", "--ids", &file])
-            .env("CLERK_API_URL", url)
-            .env("CLERK_SECRET_KEY", key)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let args = ["lock", "--concurrency", "1", "--ids", &file];
+        let child = spawn(BINARY, &args, &url, &key, Stdio::null());
         std::thread::sleep(std::time::Duration::from_millis(1500));
         let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
         assert!(killed.unwrap().success());
@@ -392,15 +391,7 @@ async fn ctrl_c_while_ids_are_still_coming_on_stdin_stops_at_once_and_bans_nobod
     let (url, key) = (fake.url().to_owned(), fake.secret_key().to_owned());
 
     let output = tokio::task::spawn_blocking(move || {
-        let mut child = Command::new(BINARY)
-            .args(["ban", "-"])
-            .env("CLERK_API_URL", url)
-            .env("CLERK_SECRET_KEY", key)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn(BINARY, &["ban", "-"], &url, &key, Stdio::piped());
         // One id, and the pipe left open: the ids are still coming when Ctrl-C does.
         let mut input = child.stdin.take().unwrap();
         input.write_all(format!("{}\n", id(1)).as_bytes()).unwrap();
@@ -431,15 +422,8 @@ async fn ctrl_c_at_the_delete_prompt_stops_at_once_and_deletes_nothing() {
     // terminal is Ctrl-C, which the terminal turns into SIGINT, as for a person at a keyboard.
     let output = tokio::task::spawn_blocking(move || {
         let line = format!("{BINARY} delete {}", id(1));
-        let mut child = Command::new("script")
-            .args(["--quiet", "--return", "--command", &line, "/dev/null"])
-            .env("CLERK_API_URL", url)
-            .env("CLERK_SECRET_KEY", key)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("`script` (util-linux) runs the binary on a terminal");
+        let args = ["--quiet", "--return", "--command", &line, "/dev/null"];
+        let mut child = spawn("script", &args, &url, &key, Stdio::piped());
         let mut input = child.stdin.take().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(1500));
         input.write_all(b"\x03").unwrap();

@@ -55,6 +55,18 @@ fn ids_once(records: &[Value]) -> HashSet<String> {
     set
 }
 
+/// A fake answering in 150 ms, with 5,000 users: a walk of ten pages of 500 takes long enough to
+/// be stopped in its middle. Returns the fake and the users' ids.
+async fn slow_fake_with_5000_users() -> (FakeClerk, HashSet<String>) {
+    let fake = FakeClerk::builder()
+        .secret_key("sk_live_fake")
+        .latency(Duration::from_millis(150))
+        .start()
+        .await;
+    let all = fake.seed_users(5000).into_iter().collect();
+    (fake, all)
+}
+
 /// Three users made through the API's create, with a formula as a first name.
 fn add_users(fake: &FakeClerk) -> Vec<String> {
     let bodies = [
@@ -486,12 +498,7 @@ async fn a_csv_export_resumes_without_a_second_header() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_keeps_what_was_written_and_the_export_resumes() {
-    let fake = FakeClerk::builder()
-        .secret_key("sk_live_fake")
-        .latency(Duration::from_millis(150))
-        .start()
-        .await;
-    let all: HashSet<String> = fake.seed_users(5000).into_iter().collect();
+    let (fake, all) = slow_fake_with_5000_users().await;
     let dir = tempfile::tempdir().unwrap();
     let args = ["export", "--out", "users.jsonl", "--concurrency", "1"];
 
@@ -529,12 +536,7 @@ async fn ctrl_c_keeps_what_was_written_and_the_export_resumes() {
 /// An export killed outright (SIGKILL: no handler runs) in the middle of its walk, then
 /// resumed from its last checkpoint: complete, each user once.
 async fn killed_then_resumed(concurrency: &str) {
-    let fake = FakeClerk::builder()
-        .secret_key("sk_live_fake")
-        .latency(Duration::from_millis(150))
-        .start()
-        .await;
-    let all: HashSet<String> = fake.seed_users(5000).into_iter().collect();
+    let (fake, all) = slow_fake_with_5000_users().await;
     let dir = tempfile::tempdir().unwrap();
     let args = ["export", "--out", "users.jsonl", "--concurrency", concurrency];
     let state = dir.path().join("users.jsonl.resume.json");

@@ -8,6 +8,10 @@ use std::time::Duration;
 use clerk_users_fake::{FakeClerk, Fault};
 use serde_json::{Value, json};
 
+mod support;
+
+use support::{creates, emails, users};
+
 const BIN: &str = env!("CARGO_BIN_EXE_clerk-users");
 
 /// The binary with the fake's key and URL in its environment.
@@ -33,44 +37,8 @@ fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// Every user of a fake, as Clerk sends it.
-async fn users(fake: &FakeClerk) -> Vec<Value> {
-    fake.client()
-        .get_user_list()
-        .limit(std::num::NonZeroU64::new(500).unwrap())
-        .send_as::<Vec<Value>>()
-        .await
-        .unwrap()
-        .into_inner()
-}
-
 fn by_external_id(users: &[Value]) -> HashMap<String, Value> {
     users.iter().filter_map(|u| Some((u["external_id"].as_str()?.to_owned(), u.clone()))).collect()
-}
-
-fn creates(fake: &FakeClerk) -> usize {
-    fake.requests().iter().filter(|r| r.method == "POST" && r.path == "/v1/users").count()
-}
-
-/// `(address, verified)` of a user's emails, the primary first.
-fn emails(user: &Value) -> Vec<(String, bool)> {
-    let primary = user["primary_email_address_id"].as_str();
-    let mut out: Vec<(String, bool)> = user["email_addresses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            let verified = e["verification"]["status"] == "verified";
-            (e["email_address"].as_str().unwrap().to_owned(), verified)
-        })
-        .collect();
-    if let Some(i) =
-        user["email_addresses"].as_array().unwrap().iter().position(|e| e["id"].as_str() == primary)
-    {
-        let first = out.remove(i);
-        out.insert(0, first);
-    }
-    out
 }
 
 fn log_lines(path: &Path) -> Vec<Value> {

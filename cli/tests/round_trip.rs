@@ -9,6 +9,10 @@ use std::process::{Command, Output, Stdio};
 use clerk_users_fake::FakeClerk;
 use serde_json::{Value, json};
 
+mod support;
+
+use support::{creates, emails, phones, users};
+
 const BIN: &str = env!("CARGO_BIN_EXE_clerk-users");
 
 /// Runs `clerk-users args…` in `dir` against `fake`, to the end, off the runtime serving it.
@@ -23,38 +27,6 @@ async fn cli(fake: &FakeClerk, dir: &Path, args: &[&str]) -> Output {
     let output = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
     assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
     output
-}
-
-/// Every user of a fake, as Clerk sends it.
-async fn users(fake: &FakeClerk) -> Vec<Value> {
-    fake.client()
-        .get_user_list()
-        .limit(std::num::NonZeroU64::new(500).unwrap())
-        .send_as::<Vec<Value>>()
-        .await
-        .unwrap()
-        .into_inner()
-}
-
-fn creates(fake: &FakeClerk) -> usize {
-    fake.requests().iter().filter(|r| r.method == "POST" && r.path == "/v1/users").count()
-}
-
-/// `(value, verified)` of a user's emails or phones, the primary first, the rest in order.
-fn identifications(user: &Value, list: &str, field: &str, primary: &str) -> Vec<(String, bool)> {
-    let items = user[list].as_array().unwrap();
-    let mut out: Vec<(String, bool)> = items
-        .iter()
-        .map(|item| {
-            let verified = item["verification"]["status"] == "verified";
-            (item[field].as_str().unwrap().to_owned(), verified)
-        })
-        .collect();
-    if let Some(i) = items.iter().position(|item| item["id"] == user[primary]) {
-        let first = out.remove(i);
-        out.insert(0, first);
-    }
-    out
 }
 
 /// A source with users of every kind an export carries: seeded ones, one with an unverified
@@ -119,10 +91,6 @@ async fn export_then_import(format: &str, file: &str, carries_external_id: bool)
         let own = user["external_id"].as_str().filter(|_| carries_external_id);
         let key = own.or(user["id"].as_str()).unwrap();
         let copy = &imported[key];
-        let emails =
-            |u| identifications(u, "email_addresses", "email_address", "primary_email_address_id");
-        let phones =
-            |u| identifications(u, "phone_numbers", "phone_number", "primary_phone_number_id");
         assert_eq!(emails(copy), emails(user), "{format} {key}: emails and their state");
         assert_eq!(phones(copy), phones(user), "{format} {key}: phones and their state");
         for field in &fields {
@@ -132,14 +100,10 @@ async fn export_then_import(format: &str, file: &str, carries_external_id: bool)
     let half = exported.iter().find(|u| u["external_id"] == "half-verified").unwrap();
     let half_key = if carries_external_id { "half-verified" } else { half["id"].as_str().unwrap() };
     assert_eq!(
-        emails_of(&imported[half_key]),
+        emails(&imported[half_key]),
         [("ok@example.com".to_owned(), true), ("maybe@example.com".to_owned(), false)],
         "{format}: an unverified address stays unverified"
     );
-}
-
-fn emails_of(user: &Value) -> Vec<(String, bool)> {
-    identifications(user, "email_addresses", "email_address", "primary_email_address_id")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
