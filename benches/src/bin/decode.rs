@@ -47,7 +47,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 /// Rounds of the interleaved targets; the median round is reported.
-const ROUNDS: usize = 15;
+const ROUNDS: usize = 21;
 /// Decodes of one page in one timed batch.
 const DECODES_PER_BATCH: u32 = 10;
 /// Items on each page: Clerk's largest page.
@@ -346,7 +346,7 @@ fn memberships_page() -> Value {
 fn membership(i: u64) -> Value {
     let at = 1_700_000_000_000 + i as i64 * 1000;
     let image = "https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsdCJ9";
-    let admin = i % 5 == 0;
+    let admin = i.is_multiple_of(5);
     let permissions: &[&str] = if admin {
         &[
             "org:sys_domains:manage",
