@@ -32,7 +32,7 @@ pub struct Connection {
     pub demo: Option<FakeClerk>,
     /// What the import's run log records of where it ran; `None` for a demo (a new fake each
     /// run, so nothing a run did is there for the next).
-    pub key: Option<KeyFingerprint>,
+    pub key_fingerprint: Option<KeyFingerprint>,
 }
 
 /// A fingerprint of the API URL and the key a run used: 64 bits of a SHA-256 of both. It tells
@@ -93,8 +93,8 @@ impl Connection {
             .and_then(|builder| builder.rate_limit(rate_limit).build())
             .map_err(|error| CliError::Usage(error.to_string()))?;
         // The URL the client was built with, whatever the environment said.
-        let key = Some(KeyFingerprint::of(client.baseurl(), &key));
-        Ok(Connection { client, rate_limit, demo: None, key })
+        let key_fingerprint = Some(KeyFingerprint::of(client.baseurl(), &key));
+        Ok(Connection { client, rate_limit, demo: None, key_fingerprint })
     }
 
     async fn demo(global: &Global) -> Result<Connection, CliError> {
@@ -117,7 +117,7 @@ impl Connection {
             .rate_limit(rate_limit)
             .build()
             .map_err(|error| CliError::Failed(format!("--demo: {error}")))?;
-        Ok(Connection { client, rate_limit, demo: Some(fake), key: None })
+        Ok(Connection { client, rate_limit, demo: Some(fake), key_fingerprint: None })
     }
 }
 

@@ -231,7 +231,7 @@ pub async fn run(args: Args, connection: &Connection, global: &Global) -> Result
     }
 
     // Continue: keys the log has as done need no request.
-    let here = connection.key.as_ref();
+    let here = connection.key_fingerprint.as_ref();
     let done = if args.dry_run { Default::default() } else { log::done_keys(&log_path, here)? };
     if done.elsewhere > 0 {
         say(format!(
