@@ -57,6 +57,26 @@ pub(crate) struct Tags<'a> {
     pub(crate) strategy: Option<Cow<'a, str>>,
 }
 
+/// The discriminator's value when it is the object's first key and a plain string, as Clerk
+/// writes its payloads (`{"object":"verification_otp",...}`); `None` sends the caller to [`tags`].
+///
+/// This saves a second parse of every such payload. It reads only what it can be sure of: the
+/// first key and its value, neither with an escape (whitespace aside); anything else is left to
+/// [`tags`]. A payload that repeats its discriminator key is decided by the first one here, and
+/// then fails to decode as that variant (derived structs refuse a duplicate field), so it is
+/// kept whole as `Unknown` either way.
+pub(crate) fn leading_tag<'a>(text: &'a str, field: &str) -> Option<&'a str> {
+    let rest = text.trim_start().strip_prefix('{')?.trim_start().strip_prefix('"')?;
+    let (key, rest) = rest.split_once('"')?;
+    if key != field {
+        return None;
+    }
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    let (value, _) = rest.split_once('"')?;
+    // A backslash is an escape: the raw text is not the value.
+    (!value.contains('\\')).then_some(value)
+}
+
 /// Reads the [`Tags`] of a payload's JSON text, the discriminator being `field`, without
 /// building a tree: every other value is skipped, and the two strings are borrowed from `text`
 /// unless they hold escapes. The last of repeated keys wins, as in a `serde_json::Map`. Fails
@@ -240,14 +260,18 @@ macro_rules! discriminated_union {
                 const KINDS: &[Kind] = &[
                     $(Kind { value: $value, strategies: &[$($strategy),*], prefixes: &[$($prefix),*] },)*
                 ];
-                // The payload's text, then its tags, then the variant from the text: no tree
+                // The payload's text, then its tags (from its first key when that is the
+                // discriminator, else from a scan), then the variant from the text: no tree
                 // unless the payload ends up `Unknown` (see `tags`).
                 let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;
                 let text = raw.get();
-                let kind = match $crate::discriminated_union::tags(text, $field) {
-                    Ok(tags) => pick(tags.named.as_deref(), tags.strategy.as_deref(), KINDS),
-                    // Not an object: kept whole below.
-                    Err(_) => None,
+                let kind = match $crate::discriminated_union::leading_tag(text, $field) {
+                    Some(named) => pick(Some(named), None, KINDS),
+                    None => match $crate::discriminated_union::tags(text, $field) {
+                        Ok(tags) => pick(tags.named.as_deref(), tags.strategy.as_deref(), KINDS),
+                        // Not an object: kept whole below.
+                        Err(_) => None,
+                    },
                 };
                 $(
                     if kind == Some($value)
@@ -354,6 +378,48 @@ mod tests {
         assert_eq!(repeated.unwrap(), Tags { named: Some("b".into()), strategy: None });
         assert!(super::tags(r#""text""#, "object").is_err());
         assert!(super::tags("[1]", "object").is_err());
+    }
+
+    #[test]
+    fn a_leading_discriminator_is_read_from_the_text_and_anything_else_is_left_to_the_scan() {
+        let leading = |text| super::leading_tag(text, "object");
+        assert_eq!(
+            leading(r#"{"object":"verification_otp","status":"x"}"#),
+            Some("verification_otp")
+        );
+        assert_eq!(leading(" {\n  \"object\" : \"a\" }"), Some("a"));
+        // Not first, not a string, escaped key or value, not an object: the scan decides.
+        assert_eq!(leading(r#"{"status":"x","object":"verification_otp"}"#), None);
+        assert_eq!(leading(r#"{"object":7}"#), None);
+        assert_eq!(leading(r#"{"object":null}"#), None);
+        assert_eq!(leading(r#"{"obj\u0065ct":"a"}"#), None);
+        assert_eq!(leading(r#"{"obj\"ect":"a"}"#), None);
+        assert_eq!(leading(r#"{"object":"verification\u005fotp"}"#), None);
+        assert_eq!(leading(r#"{"object":"a\"b"}"#), None);
+        assert_eq!(leading(r#"{"objects":"a"}"#), None);
+        assert_eq!(leading(r#"["object","a"]"#), None);
+        assert_eq!(leading(r#""object""#), None);
+        assert_eq!(leading("{}"), None);
+    }
+
+    #[test]
+    fn an_escaped_or_late_discriminator_still_picks_its_variant() {
+        for text in [
+            r#"{"status":"verified","strategy":"oauth_google","expire_at":1,"object":"verification_from_oauth"}"#,
+            r#"{"object":"verification_from\u005foauth","status":"verified","strategy":"oauth_google","expire_at":1}"#,
+        ] {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert!(matches!(decode(value), Verification::FromOauth(_)), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_repeated_leading_discriminator_is_decided_by_the_first() {
+        // These test variants have no `object` field, so nothing refuses the repeat; a generated
+        // variant has one and refuses it (tests/corpus.rs).
+        let text = r#"{"object":"verification_otp","object":"verification_oauth","status":"verified","strategy":"email_code"}"#;
+        let decoded: Verification = serde_json::from_str(text).unwrap();
+        assert!(matches!(decoded, Verification::Otp(_)), "{decoded:?}");
     }
 
     #[test]

@@ -81,18 +81,42 @@ macro_rules! open_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                // Borrowed when the input allows it, so known values allocate nothing.
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(match value {
-                    ::std::borrow::Cow::Borrowed(value) => Self::from(value),
-                    ::std::borrow::Cow::Owned(value) => Self::from(value),
-                })
+                deserializer.deserialize_str($crate::open_enum::OpenEnumVisitor::<Self>::new(stringify!($name)))
             }
         }
     };
 }
 
 pub(crate) use open_enum;
+
+/// Reads an open enum from a string without allocating for the values it knows: serde's own
+/// `String` and `Cow<str>` impls always copy, and a page of users holds dozens of these.
+pub(crate) struct OpenEnumVisitor<T> {
+    name: &'static str,
+    decoded: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> OpenEnumVisitor<T> {
+    pub(crate) fn new(name: &'static str) -> Self {
+        Self { name, decoded: std::marker::PhantomData }
+    }
+}
+
+impl<T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'_> for OpenEnumVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a string ({})", self.name)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+        Ok(T::from(value))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<T, E> {
+        Ok(T::from(value))
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -127,7 +151,20 @@ mod tests {
 
     #[test]
     fn non_strings_are_still_errors() {
-        assert!(serde_json::from_str::<Status>("42").is_err());
+        let error = serde_json::from_str::<Status>("42").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid type: integer `42`, expected a string (Status) at line 1 column 2"
+        );
+    }
+
+    #[test]
+    fn owned_strings_decode_too() {
+        // A `Value` hands the visitor an owned string; an unknown one is moved, not copied.
+        let status: Status = serde_json::from_value(serde_json::json!("archived")).unwrap();
+        assert_eq!(status, Status::Unknown("archived".to_owned()));
+        let status: Status = serde_json::from_value(serde_json::json!("expired")).unwrap();
+        assert_eq!(status, Status::Expired);
     }
 
     #[test]

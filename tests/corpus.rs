@@ -502,6 +502,25 @@ async fn identifications_without_timestamps_or_flags_decode() {
     );
 }
 
+#[test]
+fn verifications_are_picked_by_object_first_last_or_escaped() {
+    use types::EmailAddressVerification as V;
+    let decode = |text: &str| serde_json::from_str::<V>(text).unwrap();
+    let first = r#"{"object":"verification_admin","status":"verified","strategy":"admin","attempts":null,"expire_at":null}"#;
+    let last = r#"{"status":"verified","strategy":"admin","attempts":null,"expire_at":null,"object":"verification_admin"}"#;
+    let escaped = r#"{"object":"verification\u005fadmin","status":"verified","strategy":"admin","attempts":null,"expire_at":null}"#;
+    for text in [first, last, escaped] {
+        assert!(matches!(decode(text), V::Admin(_)), "{text}");
+    }
+    // `object` names the variant even when the strategy belongs to another.
+    let named = r#"{"object":"verification_admin","status":"verified","strategy":"email_code","attempts":null,"expire_at":null}"#;
+    assert!(matches!(decode(named), V::Admin(admin) if admin.strategy.as_str() == "email_code"));
+    // A repeated `object` is refused by the variant it names, so the payload is kept whole.
+    let repeated = r#"{"object":"verification_admin","object":"verification_otp","status":"verified","strategy":"admin","attempts":null,"expire_at":null}"#;
+    let V::Unknown(kept) = decode(repeated) else { panic!("{repeated} was placed") };
+    assert_eq!(kept["status"], "verified");
+}
+
 #[tokio::test]
 async fn verifications_with_only_status_and_strategy_are_their_variant() {
     let user = get_user("user_minimal_verifications.json").await;

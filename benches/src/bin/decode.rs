@@ -35,8 +35,10 @@
 //! perf report --no-children --stdio
 //! ```
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use clerk_users::pagination::RawUser;
@@ -95,6 +97,50 @@ struct TokenFloor {
     external_account_id: String,
     #[allow(dead_code)]
     token: String,
+}
+
+/// The system allocator, counting allocations while [`COUNTING`] is on (off while timing, so the
+/// timed decodes pay one relaxed load per allocation and nothing else).
+struct CountingAllocator;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed to `System` unchanged; counting touches only an atomic.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// The allocations (and reallocations) one decode of a target makes.
+fn allocations(target: &Target) -> usize {
+    ALLOCATIONS.store(0, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::Relaxed);
+    let decoded = (target.decode)(target.bytes);
+    COUNTING.store(false, Ordering::Relaxed);
+    drop(decoded);
+    ALLOCATIONS.load(Ordering::Relaxed)
 }
 
 /// What a target decodes into, by its role in the ratios.
@@ -237,6 +283,7 @@ fn main() -> ExitCode {
         }
     }
     let medians: Vec<Duration> = samples.into_iter().map(median).collect();
+    let allocations: Vec<usize> = targets.iter().map(allocations).collect();
 
     println!(
         "pages of {PAGE_ITEMS} items: users {} KiB, memberships {} KiB, oauth tokens {} KiB; \
@@ -246,10 +293,10 @@ fn main() -> ExitCode {
         tokens.len() / 1024,
     );
     println!(
-        "{:<13} {:<38} {:>10} {:>10} {:>9}",
-        "page", "decoded into", "per item", "/clerk-rs", "/floor"
+        "{:<13} {:<38} {:>10} {:>10} {:>9} {:>13}",
+        "page", "decoded into", "per item", "/clerk-rs", "/floor", "allocs/item"
     );
-    for (target, took) in targets.iter().zip(&medians) {
+    for ((target, took), allocations) in targets.iter().zip(&medians).zip(&allocations) {
         let of = |role: Role| {
             targets
                 .iter()
@@ -259,12 +306,13 @@ fn main() -> ExitCode {
         };
         let ratio = |r: Option<f64>| r.map(|r| format!("{r:.2}x")).unwrap_or_default();
         println!(
-            "{:<13} {:<38} {:>7.2} us {:>10} {:>9}",
+            "{:<13} {:<38} {:>7.2} us {:>10} {:>9} {:>13.1}",
             target.group,
             target.name,
             took.as_secs_f64() * 1e6 / PAGE_ITEMS as f64,
             ratio(of(Role::ClerkRs)),
             ratio(of(Role::Floor)),
+            *allocations as f64 / PAGE_ITEMS as f64,
         );
     }
     ExitCode::SUCCESS
