@@ -253,7 +253,7 @@ impl ClientBuilder {
             // plain http a proxy (HTTP_PROXY, ALL_PROXY) would read the key in clear.
             http = http.no_proxy();
         }
-        let http = http.build().map_err(ConfigError::HttpClient)?;
+        let http = crate::tls::configure(http)?.build().map_err(ConfigError::HttpClient)?;
 
         let limiter = self.rate_limit.map(|limit| limit.limiter()).transpose()?;
         let base = base_url.as_str().trim_end_matches('/');

@@ -87,4 +87,9 @@ pub enum ConfigError {
     /// The HTTP client could not be created (for example, the TLS backend failed to start).
     #[error("cannot create the HTTP client")]
     HttpClient(#[source] reqwest::Error),
+
+    /// TLS could not be set up: the cryptography provider lacks what TLS 1.2 and 1.3 need, or
+    /// the platform's certificate verifier could not start. The source is rustls's error.
+    #[error("cannot set up TLS")]
+    Tls(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

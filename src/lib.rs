@@ -146,6 +146,18 @@
 //! [`ClientBuilder`] for the base URL, timeouts and user agent, and [`ConfigError`] for what
 //! `build()` refuses.
 //!
+//! # TLS and features
+//!
+//! HTTPS is rustls with the operating system's certificate verifier; no OpenSSL. One feature picks
+//! rustls's cryptography: `rustls-ring` (the default; builds fast) or `rustls-aws-lc` (reqwest's
+//! own default: post-quantum key exchange, a FIPS option, and a C library to build). A provider
+//! the application installs as rustls's process default is used by either. For aws-lc-rs:
+//!
+//! ```toml
+//! [dependencies]
+//! clerk-users = { version = "0.1", default-features = false, features = ["rustls-aws-lc"] }
+//! ```
+//!
 //! # Path parameters
 //!
 //! Ids are percent-encoded as one path segment. `""`, `"."` and `".."` would address another
@@ -177,6 +189,7 @@ mod path;
 mod profile_image;
 mod rate_limit;
 pub mod retry;
+mod tls;
 mod verify;
 
 /// The code clerk-users-codegen generates from `openapi/clerk-users.yaml` (build.rs calls it).
