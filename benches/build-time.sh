@@ -93,6 +93,7 @@ echo "no-op rebuild: the code generator did not run"
 touch "$root/openapi/clerk-users.yaml"
 (cd "$root" && CARGO_TARGET_DIR="$work/target-ours" cargo build --quiet --timings -p clerk-users --locked "${client_args[@]}")
 report=$(ls -t "$work"/target-ours/cargo-timings/cargo-timing-*.html | head -1)
-seconds=$(grep -o '"name":"clerk-users"[^}]*"mode":"run-custom-build"[^}]*' "$report" |
-    grep -o '"duration":[0-9.]*' | cut -d: -f2)
+seconds=$(tr -d ' \n' < "$report" |
+    grep -o '{[^{}]*"name":"clerk-users"[^{}]*"run-custom-build"[^{}]*}' |
+    grep -o '"duration":[0-9.]*' | cut -d: -f2 || true)
 echo "spec edit: the code generator ran in ${seconds:-?} s of build-script time"

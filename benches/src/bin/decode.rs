@@ -24,7 +24,8 @@
 //! Each target is first checked to decode its whole page. Then every target is timed once per
 //! round (a batch of decodes, averaged), the targets interleaved and their order rotated each
 //! round so the machine's state affects each alike; the median round of each is reported, per
-//! item, with the ratios to clerk-rs and to the floor.
+//! item, with the ratios to clerk-rs and to the floor, and the allocations one decode of the page
+//! makes per item (counted by the global allocator in one untimed decode).
 //!
 //! `decode profile [SECONDS]` only decodes the users page into `Vec<types::User>`, in a loop, for
 //! a profiler (10 s unless told):
