@@ -7,15 +7,23 @@
 # Then, in the client's last build: a second `cargo build` must not run the code generator again,
 # and after the spec file is touched (an edit, to cargo) the generator's run is timed (`--timings`).
 #
-# CARGO_ARGS go to the client's build only, e.g. `-- --no-default-features --features rustls-aws-lc`
+# CARGO_ARGS go to the client's build only, e.g. `-- --no-default-features --features rustls-ring`
 # to time another TLS provider. Each round builds both from nothing (fresh target directories;
 # the crates.io downloads are shared and fetched before timing), alternating which goes first,
-# and prints the seconds and the ratio. Uses every core, like a plain `cargo build`.
+# and prints the seconds and the ratio. Uses every core, like a plain `cargo build`. Needs bash 4.4
+# or later, GNU `date` and `bc`.
 set -euo pipefail
+# A failed build inside `$(...)` must stop the script, not be reported as a time.
+shopt -s inherit_errexit
 
-rounds=${1:-1}
-shift || true
-[[ ${1:-} == "--" ]] && shift
+rounds=1
+if [[ ${1:-} =~ ^[0-9]+$ ]]; then
+    rounds=$1
+    shift
+fi
+if [[ ${1:-} == "--" ]]; then
+    shift
+fi
 client_args=("$@")
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -82,8 +90,8 @@ done
 
 # A no-op rebuild: cargo must find the build script's output fresh (its rerun-if-changed names
 # only build.rs and the spec).
-if (cd "$root" && CARGO_TARGET_DIR="$work/target-ours" cargo build -v -p clerk-users --locked "${client_args[@]}" 2>&1) |
-    grep -q 'build-script-build'; then
+rebuild=$(cd "$root" && CARGO_TARGET_DIR="$work/target-ours" cargo build -v -p clerk-users --locked "${client_args[@]}" 2>&1)
+if grep -E 'build/clerk-users-[0-9a-f]+/build-script-build' <<<"$rebuild"; then
     echo "no-op rebuild: the code generator ran again" >&2
     exit 1
 fi

@@ -149,13 +149,14 @@
 //! # TLS and features
 //!
 //! HTTPS is rustls with the operating system's certificate verifier; no OpenSSL. One feature picks
-//! rustls's cryptography: `rustls-ring` (the default; builds fast) or `rustls-aws-lc` (reqwest's
-//! own default: post-quantum key exchange, a FIPS option, and a C library to build). A provider
-//! the application installs as rustls's process default is used by either. For aws-lc-rs:
+//! rustls's cryptography: `rustls-aws-lc` (the default, as in reqwest and rustls: post-quantum key
+//! exchange, a FIPS option) or `rustls-ring` (a much faster clean build; read the caveat in the
+//! README's "TLS" section before choosing it). A provider the application installs as rustls's
+//! process default is used by either. For ring:
 //!
 //! ```toml
 //! [dependencies]
-//! clerk-users = { version = "0.1", default-features = false, features = ["rustls-aws-lc"] }
+//! clerk-users = { version = "0.1", default-features = false, features = ["rustls-ring"] }
 //! ```
 //!
 //! # Path parameters

@@ -116,6 +116,14 @@ impl<T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'_> for OpenEnu
     fn visit_string<E: serde::de::Error>(self, value: String) -> Result<T, E> {
         Ok(T::from(value))
     }
+
+    // Formats that hand strings over as bytes, as serde's own `String` accepts them.
+    fn visit_bytes<E: serde::de::Error>(self, value: &[u8]) -> Result<T, E> {
+        match std::str::from_utf8(value) {
+            Ok(value) => Ok(T::from(value)),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(value), &self)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -156,6 +164,16 @@ mod tests {
             error.to_string(),
             "invalid type: integer `42`, expected a string (Status) at line 1 column 2"
         );
+    }
+
+    #[test]
+    fn strings_given_as_bytes_decode_unless_they_are_not_utf8() {
+        use serde::Deserialize;
+        use serde::de::value::{BytesDeserializer, Error};
+        let status = Status::deserialize(BytesDeserializer::<Error>::new(b"expired")).unwrap();
+        assert_eq!(status, Status::Expired);
+        let error = Status::deserialize(BytesDeserializer::<Error>::new(b"\xff")).unwrap_err();
+        assert_eq!(error.to_string(), "invalid value: byte array, expected a string (Status)");
     }
 
     #[test]

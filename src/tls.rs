@@ -3,29 +3,38 @@
 //! Both choices are rustls, checking certificates with the operating system's verifier
 //! (`rustls-platform-verifier`, as reqwest does); they differ in the library under rustls:
 //!
-//! - **`rustls-ring`** (the default): [ring](https://github.com/briansmith/ring). It builds in a
-//!   fraction of the time: its few C and assembly files against aws-lc's C library, which makes
-//!   aws-lc-sys the longest step of a clean build (the README's build-time table has the
-//!   numbers).
-//! - **`rustls-aws-lc`**: [aws-lc-rs](https://github.com/aws/aws-lc-rs), reqwest's own default.
-//!   Choose it for the post-quantum hybrid key exchange (`X25519MLKEM768`, which rustls offers
-//!   first with aws-lc-rs), or for its FIPS build. With it, this module leaves TLS to reqwest.
+//! - **`rustls-aws-lc`** (the default): [aws-lc-rs](https://github.com/aws/aws-lc-rs), the
+//!   default of reqwest and of rustls itself. It supports the post-quantum hybrid key exchange
+//!   `X25519MLKEM768` (offered first when rustls's `prefer-post-quantum` feature is on, as it is
+//!   in rustls's default features) and has a FIPS build. With it, this module leaves TLS to
+//!   reqwest.
+//! - **`rustls-ring`**: [ring](https://github.com/briansmith/ring), which builds much faster: a
+//!   few C and assembly files, where aws-lc-sys's C library is the longest step of a clean build
+//!   (the README's build-time table has the numbers). It is not the default for one reason: when
+//!   anything else in an application turns on rustls's `aws_lc_rs` feature (rustls's default
+//!   features do, and so does reqwest's default), rustls has two providers and will not pick one
+//!   by itself, so a `rustls::ClientConfig::builder()` elsewhere in the application panics until
+//!   the application installs a process default. This client names its provider and is not
+//!   affected; the application's other TLS code might be. Choose `rustls-ring` where rustls is
+//!   used with ring only, or where the application installs a provider at startup.
 //!
 //! With both features on, aws-lc-rs is used. Either way, a provider the application installed
 //! as rustls's process default (`CryptoProvider::install_default`) wins over the feature's.
 
-#[cfg(any(feature = "rustls-ring", feature = "rustls-aws-lc"))]
-use {crate::ConfigError, reqwest::ClientBuilder};
+use reqwest::ClientBuilder;
+
+use crate::ConfigError;
 
 #[cfg(not(any(feature = "rustls-ring", feature = "rustls-aws-lc")))]
 compile_error!(
-    "clerk-users needs a TLS provider: enable the feature `rustls-ring` (the default) or `rustls-aws-lc`"
+    "clerk-users needs a TLS provider: enable the feature `rustls-aws-lc` (the default) or `rustls-ring`"
 );
 
 /// Sets the HTTP client up for TLS with the chosen provider.
-#[cfg(feature = "rustls-aws-lc")]
+#[cfg(any(feature = "rustls-aws-lc", not(feature = "rustls-ring")))]
 pub(crate) fn configure(http: ClientBuilder) -> Result<ClientBuilder, ConfigError> {
     // reqwest's `rustls` feature: the process default if one is installed, else aws-lc-rs.
+    // (Without either feature, the `compile_error!` above has already said what to do.)
     Ok(http)
 }
 
@@ -72,7 +81,7 @@ mod ring {
         fn the_config_offers_http2_then_http1_with_ring_unless_a_default_is_installed() {
             let config = super::client_config().unwrap();
             assert_eq!(config.alpn_protocols, [b"h2".to_vec(), b"http/1.1".to_vec()]);
-            // ring has no post-quantum group; aws-lc-rs would list X25519MLKEM768 first.
+            // ring has no post-quantum group; aws-lc-rs would add X25519MLKEM768.
             let groups: Vec<String> = config
                 .crypto_provider()
                 .kx_groups
