@@ -64,7 +64,7 @@ RUST
 (cd "$consumer" && cargo fetch --quiet)
 (cd "$root" && cargo fetch --locked --quiet)
 
-# Seconds of one clean build: cargo's own timer, so process start-up is not counted twice.
+# Seconds of one clean build, wall clock around `cargo build` (the crates are fetched already).
 clean_build() {
     local dir=$1 target=$2
     shift 2
