@@ -1,11 +1,11 @@
 //! Building a [`Client`]: the secret key, the base URL, timeouts, and the headers every request
 //! carries.
 
+use std::any::Any;
 use std::fmt;
 use std::net::IpAddr;
-use std::time::Duration;
-
 use std::sync::Arc;
+use std::time::Duration;
 
 use governor::DefaultDirectRateLimiter;
 use reqwest::Url;
@@ -41,6 +41,9 @@ pub struct ClientState {
     pub(crate) limiter: Option<Arc<DefaultDirectRateLimiter>>,
     /// The most bytes a success body may hold.
     pub(crate) max_response_size: usize,
+    /// Whatever [`ClientBuilder::keep_alive`] was given, held (never read) as long as this state
+    /// or a clone of it exists.
+    keep_alive: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 impl fmt::Debug for ClientState {
@@ -50,6 +53,7 @@ impl fmt::Debug for ClientState {
             .field("retry", &self.retry)
             .field("rate_limited", &self.limiter.is_some())
             .field("max_response_size", &self.max_response_size)
+            .field("keeps_alive", &self.keep_alive.is_some())
             .finish()
     }
 }
@@ -106,6 +110,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
     max_response_size: usize,
+    keep_alive: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 /// The most bytes one success response may hold unless set otherwise: 64 MiB, forty times a full
@@ -123,6 +128,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             rate_limit: None,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            keep_alive: None,
         }
     }
 
@@ -215,6 +221,31 @@ impl ClientBuilder {
         self
     }
 
+    /// Keeps `guard` alive as long as the client built, or any clone of it, exists: it is held,
+    /// never used, and dropped with the last clone. Meant for a test server's handle, so the
+    /// server runs as long as any client of it (the fake Clerk of `clerk-users-fake` hands out
+    /// its clients this way). A second call replaces the first guard.
+    ///
+    /// Default is no guard.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// struct Server; // stops its server when dropped
+    /// let server = Arc::new(Server);
+    /// let client = clerk_users::Client::builder("sk_test_123")
+    ///     .keep_alive(server.clone())
+    ///     .build()?;
+    /// drop(server); // still running: `client` holds it
+    /// # Ok::<(), clerk_users::ConfigError>(())
+    /// ```
+    pub fn keep_alive(mut self, guard: Arc<dyn Any + Send + Sync>) -> ClientBuilder {
+        self.keep_alive = Some(guard);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
@@ -262,6 +293,7 @@ impl ClientBuilder {
             retry: self.retry,
             limiter,
             max_response_size: self.max_response_size,
+            keep_alive: self.keep_alive,
         };
         Ok(Client::new_with_client(base, http, state))
     }
@@ -281,6 +313,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .field("max_response_size", &self.max_response_size)
+            .field("keeps_alive", &self.keep_alive.is_some())
             .finish()
     }
 }

@@ -29,15 +29,20 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// [`is_not_found`](Error::is_not_found) and friends.
 ///
 /// `Display` is one line: the request's method and path, then what happened (for 4xx/5xx: the
-/// status, Clerk's first error code and message, and the trace id to quote to Clerk support).
-/// `Debug` shows the same facts as fields. The transport or decoding error underneath is reached
-/// through [`source`](std::error::Error::source).
+/// status, Clerk's first error code and its `long_message`, or the short `message` when Clerk
+/// sent no long one, and the trace id to quote to Clerk support). The alternate form (`{:#}`)
+/// adds every error of the body, one a line, with its `meta`. `Debug` shows the same facts as
+/// fields. The transport or decoding error underneath is reached through
+/// [`source`](std::error::Error::source).
 ///
 /// ```
 /// # fn show(error: clerk_users::Error) {
-/// // DELETE /v1/users/user_x: clerk returned 404 Not Found: resource_not_found: not found
-/// //   (trace id 2b4a…)
+/// // GET /v1/users/user_x: clerk returned 404 Not Found: resource_not_found: No user was found
+/// //   with id user_x (trace id 2b4a…)
 /// eprintln!("{error}");
+/// // The same line, then `  1. resource_not_found: No user was found with id user_x (not
+/// //   found)` and each further error, with its `meta`.
+/// eprintln!("{error:#}");
 /// # }
 /// ```
 #[derive(Debug)]
@@ -416,17 +421,21 @@ impl ApiError {
     }
 }
 
-/// The status, then Clerk's first error (code and message) or what the body was, then the trace
-/// id. The request line is written by [`Error`]'s `Display`.
+/// The status, then Clerk's first error (its code and `long_message`, or `message` when that is
+/// empty) or what the body was, then the trace id. The request line is written by [`Error`]'s
+/// `Display`.
+///
+/// The alternate form (`{:#}`) goes on after that line with every error of the body, one a line
+/// with its `meta`, then the body's own `meta`.
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "clerk returned {}", self.status)?;
         match &self.body {
             ErrorBody::Clerk(body) => {
                 if let Some(first) = body.errors.first() {
-                    write!(f, ": {}: {}", OneLine(&first.code), OneLine(&first.message))?;
+                    write!(f, ": {}: {}", OneLine(&first.code), OneLine(explanation(first)))?;
                 }
-                if body.errors.len() > 1 {
+                if body.errors.len() > 1 && !f.alternate() {
                     write!(f, " (and {} more)", body.errors.len() - 1)?;
                 }
             }
@@ -444,8 +453,39 @@ impl fmt::Display for ApiError {
         if let Some(trace_id) = self.trace_id() {
             write!(f, " (trace id {})", OneLine(trace_id))?;
         }
-        Ok(())
+        match (f.alternate(), &self.body) {
+            (true, ErrorBody::Clerk(body)) => every_error(f, body),
+            _ => Ok(()),
+        }
     }
+}
+
+/// What one of Clerk's errors says happened: `long_message` ("No user was found with id
+/// user_x"), or the short `message` ("not found") when Clerk sent no long one.
+fn explanation(error: &types::ClerkError) -> &str {
+    match error.long_message.trim() {
+        "" => &error.message,
+        _ => &error.long_message,
+    }
+}
+
+/// The lines `{:#}` adds: each error with its short message and `meta`, then the body's `meta`.
+fn every_error(f: &mut fmt::Formatter<'_>, body: &types::ClerkErrors) -> fmt::Result {
+    for (n, error) in body.errors.iter().enumerate() {
+        write!(f, "\n  {}. {}: {}", n + 1, OneLine(&error.code), OneLine(explanation(error)))?;
+        if error.message.trim() != explanation(error).trim() && !error.message.is_empty() {
+            write!(f, " ({})", OneLine(&error.message))?;
+        }
+        if !error.meta.is_empty() {
+            let meta = serde_json::to_string(&error.meta).unwrap_or_default();
+            write!(f, " meta {}", OneLine(&meta))?;
+        }
+    }
+    if !body.meta.is_empty() {
+        let meta = serde_json::to_string(&body.meta).unwrap_or_default();
+        write!(f, "\n  meta {}", OneLine(&meta))?;
+    }
+    Ok(())
 }
 
 /// Text from a response, written on one line: control characters (a newline, an escape) and

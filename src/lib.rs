@@ -8,37 +8,46 @@
 //! # Quick start
 //!
 //! Every operation is a method on [`Client`] that returns a request builder: set parameters by
-//! name, then `send()`.
+//! name, then `send()`. Setters take what a program holds: text as `&str` or `String`, lists as
+//! arrays, slices or iterators, any integer, a `SystemTime` for time filters, and any
+//! serializable object for metadata (see [`params`]).
 //!
 //! ```no_run
-//! use clerk_users::{Client, Result};
+//! use std::time::{Duration, SystemTime};
 //!
-//! # async fn run() -> Result<()> {
-//! let client = Client::from_env()?; // CLERK_SECRET_KEY, optional CLERK_API_URL
+//! # async fn run() -> anyhow::Result<()> {
+//! let client = clerk_users::Client::from_env()?; // CLERK_SECRET_KEY, optional CLERK_API_URL
 //!
 //! let user = client.get_user().user_id("user_2lmzqZfC0bhy5gHGVbtcB0Uuuh8").send().await?;
-//! println!("{:?} has {} email address(es)", user.first_name, user.email_addresses.len());
+//! println!("{:?} <{:?}>", user.full_name(), user.primary_email_address());
 //!
-//! let admins = client
+//! let month_ago = SystemTime::now() - Duration::from_secs(30 * 86_400);
+//! let recent = client
 //!     .get_user_list()
-//!     .organization_id(vec!["org_2abc".to_owned()])
-//!     .order_by("+created_at")
+//!     .organization_id(["org_2abc"])
+//!     .created_at_after(month_ago)
+//!     .order_by("-created_at")
+//!     .limit(20)
 //!     .send()
 //!     .await?;
-//! println!("{} users", admins.len());
+//! for user in &recent {
+//!     println!("{} joined {:?}", user.id, user.created());
+//! }
 //! # Ok(()) }
 //! ```
 //!
-//! Responses are [`ResponseValue`]s: they dereference to the decoded [`types`] value and also
-//! carry the status and headers. Request bodies are built in place with `body_map`:
+//! Responses are [`Response`]s: they dereference to the decoded [`types`] value, also carry the
+//! status and headers, and a list iterates (`for user in users`). Request bodies are built in
+//! place with `body_map`, on a body builder (`types::builder::CreateUserBodyBuilder`):
 //!
 //! ```no_run
 //! # async fn run(client: clerk_users::Client) -> clerk_users::Result<()> {
 //! let created = client
 //!     .create_user()
 //!     .body_map(|body| {
-//!         body.email_address(vec!["ada@example.com".to_owned()])
-//!             .first_name("Ada".to_owned())
+//!         body.email_address(["ada@example.com"])
+//!             .first_name("Ada")
+//!             .public_metadata(serde_json::json!({"plan": "free"}))
 //!             .skip_password_requirement(true)
 //!     })
 //!     .send()
@@ -51,9 +60,9 @@
 //! Every `send()` returns [`Error`], so `?` works in any function returning
 //! [`clerk_users::Result`](Result), `anyhow::Result` or `Box<dyn std::error::Error>`. It knows
 //! Clerk's `ClerkErrors` body for every 4xx/5xx, declared in the spec or not, and its one-line
-//! `Display` names the request, the status, Clerk's first code and message, and the trace id:
-//! `DELETE /v1/users/user_x: clerk returned 404 Not Found: resource_not_found: not found (trace
-//! id …)`. [`Client::check_password`] and [`Client::check_totp`] answer `Ok(false)` for a wrong
+//! `Display` names the request, the status, Clerk's first code and long message, and the trace
+//! id: `GET /v1/users/user_x: clerk returned 404 Not Found: resource_not_found: No user was found
+//! with id user_x (trace id …)`; `{:#}` adds every error of the body with its `meta`. [`Client::check_password`] and [`Client::check_totp`] answer `Ok(false)` for a wrong
 //! password or code instead of an error.
 //!
 //! ```no_run
@@ -184,11 +193,14 @@ mod discriminated_union;
 mod error;
 mod hooks;
 mod list_or_page;
+mod model_helpers;
 mod open_enum;
 pub mod pagination;
+pub mod params;
 mod path;
 mod profile_image;
 mod rate_limit;
+mod response;
 pub mod retry;
 mod tls;
 mod verify;
@@ -205,9 +217,10 @@ pub use bulk::{BulkBan, BulkOutcome};
 pub use client::{ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE};
 pub use config_error::ConfigError;
 pub use error::{ApiError, DecodeError, Error, ErrorBody, RequestLine, Result};
-pub use generated::{Client, ClientInfo, ResponseValue, types};
+pub use generated::{Client, ClientInfo, types};
 pub use pagination::{Paginator, ResumeToken, WalkError};
 pub use rate_limit::RateLimit;
+pub use response::Response;
 pub use retry::RetryPolicy;
 
 /// Request builders, one per operation: `client.get_user()` returns a [`builder::GetUser`].

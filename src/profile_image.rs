@@ -105,11 +105,13 @@ impl<'a> SetUserProfileImage<'a> {
     /// The same as a generated call's: [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// for an unset parameter, an invalid media type or a path parameter of `""`, `"."` or
     /// `".."` (nothing is sent), and otherwise whatever the request or Clerk's response produced.
-    pub async fn send(self) -> crate::Result<ResponseValue<types::User>> {
+    pub async fn send(self) -> crate::Result<crate::Response<types::User>> {
         let client = self.client;
         let result = self.send_multipart().await;
         let path = "/users/{user_id}/profile_image";
-        result.map_err(|error| crate::Error::from_generated(error, client, "POST", path))
+        result
+            .map(crate::Response::from)
+            .map_err(|error| crate::Error::from_generated(error, client, "POST", path))
     }
 
     /// What progenitor would generate for this operation, had it multipart bodies: its error

@@ -1689,11 +1689,17 @@ async fn error_with_trace_id_and_meta() {
     assert_eq!(body.meta["request_id"], "req_88");
     assert_eq!(body.errors[0].meta["param_name"], "user_id");
     assert_eq!(body.errors[0].long_message, "No user was found with id user_404");
+    // The long message says what happened; the short one is in the alternate form.
+    let line = format!(
+        "GET /v1/users/{USER_ID}: clerk returned 404 Not Found: resource_not_found: No user was \
+         found with id user_404 (trace id c4a3f1d2e5b6)"
+    );
+    assert_eq!(error.to_string(), line);
     assert_eq!(
-        error.to_string(),
+        format!("{error:#}"),
         format!(
-            "GET /v1/users/{USER_ID}: clerk returned 404 Not Found: resource_not_found: not found \
-             (trace id c4a3f1d2e5b6)"
+            "{line}\n  1. resource_not_found: No user was found with id user_404 (not found) meta \
+             {{\"param_name\":\"user_id\"}}\n  meta {{\"request_id\":\"req_88\"}}"
         )
     );
 }
@@ -1722,6 +1728,23 @@ async fn error_with_several_errors() {
     let error = error_from("error_many.json", 422).await;
     assert_eq!(error.codes(), ["form_password_pwned", "form_identifier_exists"]);
     assert_eq!(error.clerk_errors().unwrap().errors[1].meta["param_name"], "email_address");
+    let first = format!(
+        "GET /v1/users/{USER_ID}: clerk returned 422 Unprocessable Entity: form_password_pwned: \
+         Password has been found in an online data breach. For account safety, please use a \
+         different password."
+    );
+    assert_eq!(error.to_string(), format!("{first} (and 1 more) (trace id c4a3f1d2e5b7)"));
+    assert_eq!(
+        format!("{error:#}"),
+        format!(
+            "{first} (trace id c4a3f1d2e5b7)\n  1. form_password_pwned: Password has been found \
+             in an online data breach. For account safety, please use a different password. \
+             (Password has been found in an online data breach.) meta \
+             {{\"param_name\":\"password\"}}\n  2. form_identifier_exists: That email address is \
+             taken. Please try another. (That email address is taken.) meta \
+             {{\"param_name\":\"email_address\"}}"
+        )
+    );
 }
 
 #[tokio::test]
@@ -1731,6 +1754,14 @@ async fn error_missing_a_required_message_still_decodes() {
     let first = &error.clerk_errors().unwrap().errors[0];
     assert_eq!((first.code.as_str(), first.long_message.as_str()), ("too_many_requests", ""));
     assert_eq!(first.meta["ResetsIn"], "12s");
+    // Without a long message, the short one explains.
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "GET /v1/users/{USER_ID}: clerk returned 429 Too Many Requests: too_many_requests: \
+             Too many requests, retry later"
+        )
+    );
 }
 
 #[tokio::test]

@@ -28,6 +28,8 @@ pub fn finish(tokens: proc_macro2::TokenStream, normalized: &Normalized) -> Resu
         .map_err(|e| Error::Finish(format!("progenitor produced invalid Rust: {e}")))?;
     use_crate_path_encoder(&mut file)?;
     send_returns_crate_error(builder_module(&mut file)?, &normalized.routes)?;
+    setters_take_what_users_hold(&mut file, normalized)?;
+    body_builders_named_as_builders(&mut file)?;
     detachable_builders(builder_module(&mut file)?);
     let types = types_module(&mut file)?;
     reject_null_in_absent_means_none_fields(types, &normalized.absent_means_none)?;
@@ -124,7 +126,9 @@ fn crate_error_sends(
     // The client's base path (`/v1`) and the spec's template name a call that failed before a
     // response told the path sent; the reference is copied out before `self` moves.
     let convert = quote::quote! {
-        result.map_err(|error| crate::Error::from_generated(error, client, #method, #path))
+        result
+            .map(crate::Response::from)
+            .map_err(|error| crate::Error::from_generated(error, client, #method, #path))
     };
     let errors = send_errors_doc(method, path);
     if !shape.decodes_json {
@@ -132,7 +136,7 @@ fn crate_error_sends(
             #(#docs)*
             #[doc = ""]
             #(#[doc = #errors])*
-            pub async fn send(self) -> Result<ResponseValue<#success>, crate::Error> {
+            pub async fn send(self) -> Result<crate::Response<#success>, crate::Error> {
                 let client: &super::Client = self.client;
                 let result: Result<ResponseValue<#success>, Error<()>> = async move #body.await;
                 #convert
@@ -155,7 +159,7 @@ fn crate_error_sends(
             #[doc = #send_doc]
             #[doc = ""]
             #(#[doc = #errors])*
-            pub async fn send(self) -> Result<ResponseValue<#success>, crate::Error> {
+            pub async fn send(self) -> Result<crate::Response<#success>, crate::Error> {
                 self.send_as().await
             }
         },
@@ -169,7 +173,7 @@ fn crate_error_sends(
             #(#[doc = #errors])*
             pub async fn send_as<T: ::serde::de::DeserializeOwned>(
                 self,
-            ) -> Result<ResponseValue<T>, crate::Error> {
+            ) -> Result<crate::Response<T>, crate::Error> {
                 let client: &super::Client = self.client;
                 let result: Result<ResponseValue<T>, Error<()>> = async move #body.await;
                 #convert
@@ -289,6 +293,35 @@ fn compact(ty: &syn::Type) -> String {
         .replace(" < ", "<")
         .replace(" >", ">")
         .replace(" , ", ", ")
+}
+
+/// Rewrites the setters of request builders and body builders to take what users hold
+/// (`impl Into<String>`, any list of text, any integer, a `SystemTime`, any `Serialize` object);
+/// see [`crate::setters`].
+fn setters_take_what_users_hold(
+    file: &mut syn::File,
+    normalized: &Normalized,
+) -> Result<(), Error> {
+    // The two modules are borrowed one after the other: take the request builders out first.
+    let mut requests = std::mem::take(builder_module(file)?);
+    // A spec without object schemas has no `types::builder` module.
+    let mut none = Vec::new();
+    let body_builders = module_items(types_module(file)?, "builder").unwrap_or(&mut none);
+    let integers = &normalized.integer_parameters;
+    crate::setters::take_what_users_hold(&mut requests, body_builders, integers);
+    *builder_module(file)? = requests;
+    Ok(())
+}
+
+/// Renames `types::builder::<Type>` to `<Type>Builder`, so docs and errors never show a
+/// builder under its data type's name; see [`crate::builder_names`].
+fn body_builders_named_as_builders(file: &mut syn::File) -> Result<(), Error> {
+    // A spec without object schemas has no `types::builder` module.
+    let Ok(module) = module_items(types_module(file)?, "builder") else { return Ok(()) };
+    let mut body_builders = std::mem::take(module);
+    crate::builder_names::builders_named_as_builders(&mut body_builders, file);
+    *module_items(types_module(file)?, "builder")? = body_builders;
+    Ok(())
 }
 
 /// Gives every request builder a client-free twin, `<Builder>Parameters`, so a value can own the
@@ -481,7 +514,15 @@ fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, Error> {
 
 /// The items of the generated top-level module `name`.
 fn module<'a>(file: &'a mut syn::File, name: &str) -> Result<&'a mut Vec<syn::Item>, Error> {
-    file.items
+    module_items(&mut file.items, name)
+}
+
+/// The items of module `name` among `items`.
+fn module_items<'a>(
+    items: &'a mut [syn::Item],
+    name: &str,
+) -> Result<&'a mut Vec<syn::Item>, Error> {
+    items
         .iter_mut()
         .find_map(|item| match item {
             syn::Item::Mod(module) if module.ident == name => Some(&mut module.content.as_mut()?.1),
@@ -585,19 +626,19 @@ mod tests {
         let code = compact_code(&get_thing("{type: object, properties: {a: {type: string}}}"));
         assert!(
             code.contains(
-                "pubasyncfnsend(self)->Result<ResponseValue<types::GetThingResponse>,crate::Error>{self.send_as().await}"
+                "pubasyncfnsend(self)->Result<crate::Response<types::GetThingResponse>,crate::Error>{self.send_as().await}"
             ),
             "{code}"
         );
         assert!(
             code.contains(
-                "pubasyncfnsend_as<T:::serde::de::DeserializeOwned>(self)->Result<ResponseValue<T>,crate::Error>{letclient:&super::Client=self.client;letresult:Result<ResponseValue<T>,Error<()>>=asyncmove{"
+                "pubasyncfnsend_as<T:::serde::de::DeserializeOwned>(self)->Result<crate::Response<T>,crate::Error>{letclient:&super::Client=self.client;letresult:Result<ResponseValue<T>,Error<()>>=asyncmove{"
             ),
             "{code}"
         );
         assert!(
             code.contains(
-                "result.map_err(|error|crate::Error::from_generated(error,client,\"GET\",\"/things/{id}\"))"
+                "result.map(crate::Response::from).map_err(|error|crate::Error::from_generated(error,client,\"GET\",\"/things/{id}\"))"
             ),
             "{code}"
         );
@@ -620,7 +661,7 @@ mod tests {
         let code = compact_code(&text);
         assert!(!code.contains("fnsend_as"), "{code}");
         assert!(
-            code.contains("pubasyncfnsend(self)->Result<ResponseValue<()>,crate::Error>{letclient:&super::Client=self.client;letresult:Result<ResponseValue<()>,Error<()>>=asyncmove{"),
+            code.contains("pubasyncfnsend(self)->Result<crate::Response<()>,crate::Error>{letclient:&super::Client=self.client;letresult:Result<ResponseValue<()>,Error<()>>=asyncmove{"),
             "{code}"
         );
         assert!(

@@ -26,6 +26,7 @@
 
 use std::path::Path;
 
+pub mod builder_names;
 mod error;
 pub mod finish;
 pub mod generate;
@@ -36,6 +37,7 @@ pub mod normalize;
 pub mod operations;
 pub mod rules;
 pub mod schema_walk;
+pub mod setters;
 #[cfg(test)]
 mod test_support;
 

@@ -9,6 +9,7 @@ use openapiv3::OpenAPI;
 use crate::names::hook_name;
 use crate::operations::operations;
 use crate::rules::{self, ERROR_SCHEMA};
+use crate::setters::{IntegerParameter, integer_parameters};
 use crate::{Error, NativeType};
 
 /// What [`normalize`] learned about the spec besides changing it.
@@ -24,6 +25,10 @@ pub struct Normalized {
     /// The fields rule `absent_means_none` made optional, as `(generated type, JSON name)`: the
     /// finish edit `reject_null_in_absent_means_none_fields` keeps a `null` in them an error.
     pub absent_means_none: BTreeSet<(String, String)>,
+    /// What the spec says of each integer parameter, by (operation name, parameter name): the
+    /// finish edit [`take_what_users_hold`](crate::setters::take_what_users_hold) checks
+    /// ranges and takes times with it.
+    pub integer_parameters: BTreeMap<(String, String), IntegerParameter>,
 }
 
 /// Where an operation is sent: what errors name and what the path checks compare against.
@@ -43,7 +48,11 @@ pub struct Route {
 /// [`Error::Normalize`] when a rule cannot apply (the error schema is missing, a name a rule
 /// needs is taken).
 pub fn normalize(spec: &mut OpenAPI) -> Result<Normalized, Error> {
-    let mut normalized = Normalized { routes: routes(spec), ..Normalized::default() };
+    let mut normalized = Normalized {
+        routes: routes(spec),
+        integer_parameters: integer_parameters(spec),
+        ..Normalized::default()
+    };
     normalized.warnings.extend(rules::leave_out_multipart_operations(spec));
     rules::decode_errors_in_the_crate(spec)?;
     // Unused schemas go before the decoding rules too, so they cannot collide with their names.

@@ -90,7 +90,7 @@ fn every_generated_send_returns_the_crate_error_and_has_a_json_twin() {
     let code: String = codegen("ours", &our_spec()).unwrap().code.split_whitespace().collect();
     // Without the trailing commas of wrapped lists and generics.
     let code = code.replace(",)", ")").replace(",>", ">");
-    let sends = code.matches("pubasyncfnsend(self)->Result<ResponseValue<").count();
+    let sends = code.matches("pubasyncfnsend(self)->Result<crate::Response<").count();
     let crate_error_sends = code.matches(",crate::Error>{self.send_as().await}").count();
     let send_as = code.matches("pubasyncfnsend_as<T:::serde::de::DeserializeOwned>").count();
     assert_eq!((sends, crate_error_sends, send_as), (34, 34, 34));

@@ -8,7 +8,7 @@ use tokio::sync::watch;
 
 use crate::quirks::{self, TieOrder, TimeBounds, VanishedCursor};
 use crate::server::{self, Shared};
-use crate::{DEFAULT_SECRET_KEY, DEFAULT_SEED, FakeClerk};
+use crate::{DEFAULT_SECRET_KEY, DEFAULT_SEED, FakeClerk, Running};
 
 /// Settings for a [`FakeClerk`], from [`FakeClerk::builder`]. The defaults: a free port, no
 /// latency, no rate limit, no failures, random-looking ids from seed [`DEFAULT_SEED`], key
@@ -168,8 +168,8 @@ impl FakeClerkBuilder {
             .with_state(Arc::clone(&shared));
         let server = Arc::clone(&shared);
         tokio::spawn(async move {
-            // Dropping the FakeClerk drops `closing`: the server stops, answering requests in
-            // flight (held ones with 503).
+            // Dropping the FakeClerk and every client it handed out drops `closing`: the server
+            // stops, answering requests in flight (held ones with 503).
             let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
                 server.closed().await;
             });
@@ -177,6 +177,7 @@ impl FakeClerkBuilder {
                 tracing::warn!(%error, "FakeClerk server stopped with an error");
             }
         });
-        Ok(FakeClerk { shared, addr, url: format!("http://{addr}/v1"), _closing: closing })
+        let running = Arc::new(Running::new(closing));
+        Ok(FakeClerk { shared, addr, url: format!("http://{addr}/v1"), running })
     }
 }

@@ -44,8 +44,9 @@ pub enum Fault {
     /// Holds the request this long, then goes on as usual: for testing a client's timeouts and
     /// what it does while it waits. Stalls add up with the fake's latency.
     Stall(Duration),
-    /// Never answers: holds the request until the client gives up (its timeout) or the fake is
-    /// dropped (then 503). For testing transport timeouts.
+    /// Never answers: holds the request until the client gives up (its timeout) or the server
+    /// stops (then 503), when the fake and every client it handed out are dropped. For testing
+    /// transport timeouts.
     Hang,
     /// Before answering, adds this many new users, made like
     /// [`seed_users`](crate::FakeClerk::seed_users) ones but created now: the newest by

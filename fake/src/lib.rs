@@ -19,8 +19,8 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> clerk_users::Result<()> {
-//! let fake = FakeClerk::start().await; // stopped when dropped
-//! let ids = fake.seed_users(100); // realistic users, newest last
+//! let fake = FakeClerk::start().await; // stopped when it and its clients are dropped
+//! let ids = fake.seed_users(100); // realistic users over two years, newest last
 //! let client = fake.client(); // a `clerk_users::Client` pointed at the fake
 //!
 //! client.ban_user().user_id(&ids[0]).send().await?;
@@ -241,7 +241,7 @@ mod user_json;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use clerk_users::Client;
+use clerk_users::{Client, ClientBuilder};
 use http::Method;
 use serde::Serialize;
 use tokio::sync::watch;
@@ -281,13 +281,31 @@ pub struct RecordedRequest {
 
 /// An in-memory Clerk Users API on a local HTTP server; see the [crate docs](crate).
 ///
-/// Dropping it stops the server (gracefully: requests in flight are answered).
+/// The server stops (gracefully: requests in flight are answered, held ones with 503) once the
+/// `FakeClerk` and every client from its [`client`](FakeClerk::client) and
+/// [`client_builder`](FakeClerk::client_builder), clones included, are dropped: such a client
+/// keeps the server running, so `FakeClerk::start().await.client()` is a working client. A client
+/// built by hand from [`url`](FakeClerk::url) and [`secret_key`](FakeClerk::secret_key) does not
+/// keep it running.
 pub struct FakeClerk {
     shared: Arc<Shared>,
     addr: SocketAddr,
     url: String,
-    /// Dropped with the fake, which stops the server.
+    /// Held by the fake and by every client it hands out; the last one dropped stops the server.
+    running: Arc<Running>,
+}
+
+/// Stops the server when dropped: the [`FakeClerk`] and each client it hands out hold an `Arc`
+/// of it, so the server runs as long as any of them exists.
+pub(crate) struct Running {
+    /// Dropped with the last holder, which stops the server.
     _closing: watch::Sender<()>,
+}
+
+impl Running {
+    pub(crate) fn new(closing: watch::Sender<()>) -> Running {
+        Running { _closing: closing }
+    }
 }
 
 impl std::fmt::Debug for FakeClerk {
@@ -341,25 +359,69 @@ impl FakeClerk {
     }
 
     /// A client pointed at the fake, with its key and the crate's default retries and timeouts.
-    /// For other settings use `Client::builder(fake.secret_key()).base_url(fake.url())`.
+    /// It keeps the server running as long as it or a clone exists, even after the `FakeClerk`
+    /// is dropped. For other settings use [`client_builder`](FakeClerk::client_builder).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use clerk_users_fake::FakeClerk;
+    ///
+    /// let client = FakeClerk::start().await.client(); // the fake lives on in the client
+    /// assert_eq!(client.get_users_count().send().await.unwrap().total_count, 0);
+    /// # }
+    /// ```
     ///
     /// # Panics
     ///
     /// If the key set with [`FakeClerkBuilder::secret_key`] is not one a client accepts (it must
     /// start with `sk_`).
     pub fn client(&self) -> Client {
-        Client::builder(self.secret_key())
-            .base_url(self.url())
+        self.client_builder()
             .build()
             .unwrap_or_else(|error| panic!("a client for the FakeClerk at {}: {error}", self.url))
     }
 
+    /// A client builder already pointed at the fake, with its key, for other settings
+    /// (timeouts, retries, a rate limit). The clients it builds keep the server running like
+    /// [`client`](FakeClerk::client)'s do
+    /// ([`keep_alive`](clerk_users::ClientBuilder::keep_alive)).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use clerk_users_fake::FakeClerk;
+    ///
+    /// let fake = FakeClerk::start().await;
+    /// let client = fake.client_builder().no_retries().build().unwrap();
+    /// assert_eq!(client.get_users_count().send().await.unwrap().total_count, 0);
+    /// # }
+    /// ```
+    pub fn client_builder(&self) -> ClientBuilder {
+        Client::builder(self.secret_key())
+            .base_url(self.url())
+            .keep_alive(Arc::clone(&self.running) as Arc<dyn std::any::Any + Send + Sync>)
+    }
+
     /// Adds `n` realistic users and returns their ids, oldest first: names from small lists,
-    /// unique emails `first.last.<i>@example.com`, some phone numbers (`+1555…`), usernames,
+    /// unique emails `first.last.<i>@<domain>`, some phone numbers (`+1555…`), usernames,
     /// external ids (`ext_<i>`), locales, public metadata (`plan`, `seats`), passwords (that never
-    /// verify), sign-in times, and about 3% banned. They were created over the last two years,
-    /// in increasing order, now and then in the same millisecond. 100,000 take about half a
-    /// second in a release build on a small machine, and about 120 MB.
+    /// verify), sign-in times, and about 3% banned. 100,000 take about half a second in a release
+    /// build on a small machine, and about 120 MB.
+    ///
+    /// `<i>` counts the users this fake has seeded (0, 1, …, across calls), and the domain goes
+    /// by it, in a cycle of eight: `example.com`, `example.org`, `mail.example.com`,
+    /// `example.net`, `example.com`, `corp.example.org`, `example.com`, `eu.example.net` (all
+    /// reserved for documentation, so no mail reaches anyone).
+    ///
+    /// They were created over the two years (730 days) up to the call, evenly spread: the first
+    /// 730 days less an hour before it, the last between 1 ms and an hour before it, each of the
+    /// others up to half the even gap earlier than its even place, and about 3% in the same
+    /// millisecond as the one before. So with 100 users about 4 were created in the last 30
+    /// days, with 25,000 about 1,000 (a single user is created within the hour). The offsets
+    /// from the time of the call come from the [`seed`](FakeClerkBuilder::seed): the same seed
+    /// makes the same users at the same ages. Sign-in, last-activity and update times fall
+    /// between a user's creation and the call.
     pub fn seed_users(&self, n: usize) -> Vec<String> {
         seed::seed(&mut self.shared.lock().store, n)
     }

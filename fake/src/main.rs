@@ -26,7 +26,8 @@ struct Args {
     /// The port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Realistic users to create at startup.
+    /// Realistic users to create at startup: created over the two years up to now (the newest
+    /// within the hour), with emails on several example.* domains.
     #[arg(long, default_value_t = 0)]
     seed_users: usize,
     /// The secret key the fake accepts.

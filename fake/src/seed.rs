@@ -78,26 +78,68 @@ const LAST_NAMES: &[(&str, &str)] = &[
     ("Pike", "pike"),
 ];
 
+/// The domains of seeded emails, by the user's seed number `i` modulo 8 (so example.com is 3 in
+/// 8). All are reserved for documentation (RFC 2606): no mail can reach anyone.
+const EMAIL_DOMAINS: [&str; 8] = [
+    "example.com",
+    "example.org",
+    "mail.example.com",
+    "example.net",
+    "example.com",
+    "corp.example.org",
+    "example.com",
+    "eu.example.net",
+];
+
 const LOCALES: &[&str] = &["en-US", "en-GB", "de-DE", "fr-FR", "ja-JP", "pt-BR"];
 const PLANS: &[&str] = &["free", "pro", "team", "enterprise"];
 
-/// Two years, in milliseconds.
-const SPAN_MS: i64 = 2 * 365 * 86_400_000;
 const DAY_MS: i64 = 86_400_000;
+/// Two years (730 days), in milliseconds: seeded users were made in the two years before the
+/// seeding.
+const SPAN_MS: i64 = 2 * 365 * DAY_MS;
+/// An hour: the oldest seeded user was made this long after the start of those two years (so it
+/// stays younger than two years for an hour), the newest between 1 ms and this long before the
+/// seeding.
+const HOUR_MS: i64 = 3_600_000;
+
+/// The `created_at` of `n` seeded users, oldest first, `now` being when they are seeded: evenly
+/// spread from exactly `now - SPAN_MS + HOUR_MS` (the first) to 1 ms to an hour before `now`
+/// (the last; a single user is that one), each of the others up to half a gap earlier than its
+/// even place, and about 3% of them (never the first or last) in the same millisecond as the
+/// previous user. Never decreasing, always before `now`, and drawn from the store's generator,
+/// so the same seed makes the same offsets from `now`.
+fn creation_times(rng: &mut fastrand::Rng, n: usize, now: i64) -> Vec<i64> {
+    let start = now - SPAN_MS + HOUR_MS;
+    let end = now - rng.i64(1..=HOUR_MS);
+    let last = n.saturating_sub(1);
+    // Positions as i128, so `span * k` cannot overflow however many users there are.
+    let (span, gaps) = (i128::from(end - start), i128::try_from(last.max(1)).unwrap_or(i128::MAX));
+    let gap = i64::try_from(span / gaps).unwrap_or(0);
+    let mut times: Vec<i64> = Vec::with_capacity(n);
+    for k in 0..n {
+        let at = if k == last {
+            end
+        } else if k == 0 {
+            start
+        } else if rng.u8(..100) < 3 {
+            times[k - 1]
+        } else {
+            let even = span * i128::try_from(k).unwrap_or(0) / gaps;
+            start + i64::try_from(even).unwrap_or(0) - rng.i64(0..=gap / 2)
+        };
+        times.push(at);
+    }
+    times
+}
 
 /// Adds `n` users created over the last two years, oldest first; returns their ids.
 pub(crate) fn seed(store: &mut Store, n: usize) -> Vec<String> {
     let now = now_ms();
-    let start = now - SPAN_MS;
-    let step = SPAN_MS / i64::try_from(n).unwrap_or(i64::MAX).max(1);
+    let times = creation_times(&mut store.rng, n, now);
     store.reserve(n);
     let mut ids = Vec::with_capacity(n);
-    let mut created_at = start;
-    for _ in 0..n {
-        // Mostly spread evenly, sometimes in the same millisecond as the previous user.
-        if store.rng.u8(..100) >= 3 {
-            created_at = (created_at + store.rng.i64(0..=2 * step)).min(now - 1);
-        }
+    for created_at in times {
         let user = seed_user(store, created_at, now);
         ids.push(user.id.to_string());
         store.insert(user, true);
@@ -129,7 +171,8 @@ fn seed_user(store: &mut Store, created_at: i64, now: i64) -> User {
     let (i, email) = loop {
         let i = store.seeded;
         store.seeded += 1;
-        let email = format!("{first_lower}.{last_lower}.{i}@example.com");
+        let domain = EMAIL_DOMAINS[usize::try_from(i % 8).unwrap_or(0)];
+        let email = format!("{first_lower}.{last_lower}.{i}@{domain}");
         if !store.email_taken(&email) {
             break (i, email);
         }
@@ -190,8 +233,8 @@ fn seed_user(store: &mut Store, created_at: i64, now: i64) -> User {
     if store.rng.u8(..100) < 70 && created_at < now {
         let signed_in = store.rng.i64(created_at..now);
         user.last_sign_in_at = Some(signed_in);
-        // Last activity is precise to the day.
-        user.last_active_at = Some(signed_in - signed_in.rem_euclid(DAY_MS));
+        // Last activity is precise to the day, yet never before the user existed.
+        user.last_active_at = Some((signed_in - signed_in.rem_euclid(DAY_MS)).max(created_at));
     }
     user.updated_at = user.last_sign_in_at.unwrap_or(created_at).max(created_at);
     user

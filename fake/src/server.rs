@@ -40,8 +40,8 @@ pub(crate) struct Shared {
     /// `(requests, window)`.
     pub(crate) rate_limit: Option<(u64, Duration)>,
     pub(crate) failure_rate: f64,
-    /// Changes (or closes) when the [`FakeClerk`](super::FakeClerk) is dropped: stalled requests
-    /// and the server stop waiting.
+    /// Closes when the [`FakeClerk`](super::FakeClerk) and every client it handed out are
+    /// dropped: stalled requests and the server stop waiting.
     closed: watch::Receiver<()>,
     state: Mutex<State>,
     /// The body each list path last answered with 200, for [`Fault::RepeatLastPage`]. A lock of
@@ -136,7 +136,7 @@ impl Shared {
         self.last_pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Resolves when the fake is dropped.
+    /// Resolves when the fake and every client it handed out are dropped.
     pub(crate) async fn closed(&self) {
         let mut closed = self.closed.clone();
         // An error means the sender is gone, which is what this waits for.

@@ -389,7 +389,7 @@ fn combine(a: Option<i64>, b: Option<i64>, pick: fn(i64, i64) -> i64) -> Option<
 /// The rows of a page. A page whose items did not all decode is read again item by item, so
 /// one bad item is set apart instead of failing the page; a body that is not a page at all
 /// stays an error.
-fn rows<T: Item>(response: Result<crate::ResponseValue<ListPage<T>>>) -> Result<Fetched<T>> {
+fn rows<T: Item>(response: Result<crate::Response<ListPage<T>>>) -> Result<Fetched<T>> {
     let error = match response {
         Ok(response) => {
             let ListPage { items, total_count } = response.into_inner();
