@@ -110,7 +110,7 @@ impl<'a> SetUserProfileImage<'a> {
         let result = self.send_multipart().await;
         let path = "/users/{user_id}/profile_image";
         result
-            .map(crate::Response::from)
+            .map(crate::Response::from_generated)
             .map_err(|error| crate::Error::from_generated(error, client, "POST", path))
     }
 

@@ -53,10 +53,9 @@ impl<T> Response<T> {
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
         Response { body: f(self.body), status: self.status, headers: self.headers }
     }
-}
 
-impl<T> From<progenitor_client::ResponseValue<T>> for Response<T> {
-    fn from(value: progenitor_client::ResponseValue<T>) -> Self {
+    /// The response of a generated `send()` (progenitor's type stays out of the public API).
+    pub(crate) fn from_generated(value: progenitor_client::ResponseValue<T>) -> Self {
         let (status, headers) = (value.status(), value.headers().clone());
         Response { body: value.into_inner(), status, headers }
     }

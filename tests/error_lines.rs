@@ -67,7 +67,7 @@ impl Kind {
             }
             Kind::Walk => {
                 // The filter's value must never show up in the error.
-                let walk = client.get_user_list().email_address(vec!["ada@example.com".to_owned()]);
+                let walk = client.get_user_list().email_address(["ada@example.com"]);
                 seen(walk.paginate().collect_all().await.unwrap_err())
             }
         }
@@ -105,14 +105,15 @@ async fn a_4xx_with_a_clerk_body_names_the_request_code_message_and_trace_id() {
 
         mock.assert_calls_async(1).await;
         let line = format!(
-            "{}: clerk returned 404 Not Found: resource_not_found: not found (trace id trace_7b0a1c)",
+            "{}: clerk returned 404 Not Found: resource_not_found: not found (long form) (trace id \
+             trace_7b0a1c)",
             kind.prefix()
         );
         assert_line(
             kind,
             error,
             &line,
-            &["404", "resource_not_found", "not found", "trace_7b0a1c"],
+            &["404", "resource_not_found", "not found (long form)", "trace_7b0a1c"],
         );
     }
 }
@@ -138,8 +139,8 @@ async fn a_429_after_retries_is_the_last_answer() {
         let attempts = if matches!(kind, Kind::Multipart) { 1 } else { 3 };
         mock.assert_calls_async(attempts).await;
         let line = format!(
-            "{}: clerk returned 429 Too Many Requests: too_many_requests: too many requests \
-             (trace id trace_7b0a1c)",
+            "{}: clerk returned 429 Too Many Requests: too_many_requests: too many requests (long \
+             form) (trace id trace_7b0a1c)",
             kind.prefix()
         );
         assert_line(kind, error, &line, &["429", "too_many_requests", "trace_7b0a1c"]);

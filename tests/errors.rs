@@ -23,9 +23,17 @@ fn assert_clerk_error(error: &Error, line: &str, status: u16, code: &str) {
     assert_eq!(body.clerk_trace_id.as_deref(), Some("trace_7b0a1c"));
     assert_eq!(error.trace_id(), Some("trace_7b0a1c"));
     let reason = reqwest::StatusCode::from_u16(status).unwrap();
+    let one_line = format!(
+        "{line}: clerk returned {reason}: {code}: {code} happened (long form) (trace id \
+         trace_7b0a1c)"
+    );
+    assert_eq!(error.to_string(), one_line);
     assert_eq!(
-        error.to_string(),
-        format!("{line}: clerk returned {reason}: {code}: {code} happened (trace id trace_7b0a1c)")
+        format!("{error:#}"),
+        format!(
+            "{one_line}\n  1. {code}: {code} happened (long form) ({code} happened) meta \
+             {{\"param_name\":\"user_id\"}}"
+        )
     );
     assert_eq!(error.request().map(ToString::to_string).as_deref(), Some(line));
 }
@@ -233,10 +241,15 @@ async fn several_errors_are_summarised_and_all_kept() {
 
     assert_eq!(error.codes(), ["form_password_pwned", "form_param_missing"]);
     assert_eq!(error.trace_id(), None);
+    let first = "POST /v1/users: clerk returned 422 Unprocessable Entity: form_password_pwned: l1";
+    assert_eq!(error.to_string(), format!("{first} (and 1 more)"));
+    // The alternate form lists every error instead of counting them.
     assert_eq!(
-        error.to_string(),
-        "POST /v1/users: clerk returned 422 Unprocessable Entity: form_password_pwned: password is \
-         known (and 1 more)"
+        format!("{error:#}"),
+        format!(
+            "{first}\n  1. form_password_pwned: l1 (password is known)\n  2. form_param_missing: \
+             l2 (email is missing)"
+        )
     );
 }
 

@@ -1,7 +1,9 @@
 //! Step 4: every edit to progenitor's output, then the rendered file.
 //!
 //! These are the changes no generator setting and no spec rule can express. Each is a function
-//! below saying why it is needed; [`finish`] applies them in order. They look for the shapes
+//! saying why it is needed, below or, for the larger ones, in a module of its own
+//! ([`setters`](crate::setters), [`builder_names`](crate::builder_names), `parameters_twin`);
+//! [`finish`] applies them in order. They look for the shapes
 //! progenitor 0.15 emits (a `builder` and a `types` module, an `encode_path` import, `send()`
 //! methods naming their operation in `OperationInfo`) and fail with [`Error::Finish`] when one is
 //! gone, so a progenitor upgrade that changes them stops the build instead of silently skipping
@@ -9,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use quote::{ToTokens, format_ident};
+use quote::ToTokens;
 use syn::visit::Visit;
 
 use crate::{Error, NativeType, Normalized, Route};
@@ -30,7 +32,7 @@ pub fn finish(tokens: proc_macro2::TokenStream, normalized: &Normalized) -> Resu
     send_returns_crate_error(builder_module(&mut file)?, &normalized.routes)?;
     setters_take_what_users_hold(&mut file, normalized)?;
     body_builders_named_as_builders(&mut file)?;
-    detachable_builders(builder_module(&mut file)?);
+    crate::parameters_twin::detachable_builders(builder_module(&mut file)?);
     let types = types_module(&mut file)?;
     reject_null_in_absent_means_none_fields(types, &normalized.absent_means_none)?;
     default_missing_fields(types);
@@ -127,7 +129,7 @@ fn crate_error_sends(
     // response told the path sent; the reference is copied out before `self` moves.
     let convert = quote::quote! {
         result
-            .map(crate::Response::from)
+            .map(crate::Response::from_generated)
             .map_err(|error| crate::Error::from_generated(error, client, #method, #path))
     };
     let errors = send_errors_doc(method, path);
@@ -324,63 +326,6 @@ fn body_builders_named_as_builders(file: &mut syn::File) -> Result<(), Error> {
     Ok(())
 }
 
-/// Gives every request builder a client-free twin, `<Builder>Parameters`, so a value can own the
-/// parameters set on a builder and send them again later with a client it owns: the pagination
-/// streams are `'static` and send one request per page with the filters the user set.
-fn detachable_builders(builder: &mut Vec<syn::Item>) {
-    let builders: Vec<syn::ItemStruct> = builder
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) if s.generics.lifetimes().count() == 1 => Some(s.clone()),
-            _ => None,
-        })
-        .filter(|s| s.fields.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == "client")))
-        .collect();
-    for original in builders {
-        builder.extend(parameters_twin(&original));
-    }
-}
-
-/// The `<Builder>Parameters` struct and the two conversions for one builder.
-fn parameters_twin(builder: &syn::ItemStruct) -> [syn::Item; 3] {
-    let name = &builder.ident;
-    let parameters = format_ident!("{name}Parameters");
-    let fields: Vec<&syn::Field> =
-        builder.fields.iter().filter(|f| f.ident.as_ref().is_some_and(|i| i != "client")).collect();
-    let names: Vec<&syn::Ident> = fields.iter().filter_map(|f| f.ident.as_ref()).collect();
-    let types = fields.iter().map(|f| &f.ty);
-    let doc =
-        format!("The parameters of [`{name}`] without its client. Not part of the public API.");
-    [
-        syn::parse_quote! {
-            #[doc = #doc]
-            #[doc(hidden)]
-            #[derive(Debug, Clone)]
-            pub struct #parameters { #(pub #names: #types),* }
-        },
-        syn::parse_quote! {
-            impl<'a> #name<'a> {
-                /// Splits the builder into its client and its parameters.
-                #[doc(hidden)]
-                pub fn into_parameters(self) -> (&'a super::Client, #parameters) {
-                    let Self { client, #(#names),* } = self;
-                    (client, #parameters { #(#names),* })
-                }
-            }
-        },
-        syn::parse_quote! {
-            impl #parameters {
-                /// A builder with these parameters, sending through `client`.
-                #[doc(hidden)]
-                pub fn with_client(self, client: &super::Client) -> #name<'_> {
-                    let Self { #(#names),* } = self;
-                    #name { client, #(#names),* }
-                }
-            }
-        },
-    ]
-}
-
 /// Decoding rule [`absent_means_none`](crate::rules::absent_means_none) (the half that needs the
 /// generated code): each field it made optional (`fields`: generated type, JSON name) decodes a
 /// present value with `crate::absent_means_none::present`, which reads it as the field's type
@@ -503,12 +448,12 @@ fn operation_paths(routes: &BTreeMap<String, Route>) -> syn::Item {
 }
 
 /// The items of the generated `builder` module.
-fn builder_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, Error> {
+pub(crate) fn builder_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, Error> {
     module(file, "builder")
 }
 
 /// The items of the generated `types` module.
-fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, Error> {
+pub(crate) fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, Error> {
     module(file, "types")
 }
 
@@ -518,7 +463,7 @@ fn module<'a>(file: &'a mut syn::File, name: &str) -> Result<&'a mut Vec<syn::It
 }
 
 /// The items of module `name` among `items`.
-fn module_items<'a>(
+pub(crate) fn module_items<'a>(
     items: &'a mut [syn::Item],
     name: &str,
 ) -> Result<&'a mut Vec<syn::Item>, Error> {
@@ -638,7 +583,7 @@ mod tests {
         );
         assert!(
             code.contains(
-                "result.map(crate::Response::from).map_err(|error|crate::Error::from_generated(error,client,\"GET\",\"/things/{id}\"))"
+                "result.map(crate::Response::from_generated).map_err(|error|crate::Error::from_generated(error,client,\"GET\",\"/things/{id}\"))"
             ),
             "{code}"
         );

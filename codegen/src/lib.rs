@@ -10,7 +10,8 @@
 //!    around; the checked-in spec keeps Clerk's facts untouched.
 //! 3. [`generate`](mod@generate) runs progenitor (errors and generator panics name the operation).
 //! 4. [`finish`](mod@finish) edits progenitor's output and renders it with prettyplease. Every edit to the
-//!    generated code is a function of that one module.
+//!    generated code is applied there, in order; the larger ones have modules of their own
+//!    ([`setters`], [`builder_names`]).
 //!
 //! [`codegen`] runs them all on a spec's text, [`codegen_file`] on a file; the client's `build.rs`
 //! calls the latter and writes the result to `$OUT_DIR/codegen.rs`, which `src/lib.rs` includes in
@@ -35,6 +36,7 @@ pub mod names;
 pub mod native_type;
 pub mod normalize;
 pub mod operations;
+mod parameters_twin;
 pub mod rules;
 pub mod schema_walk;
 pub mod setters;

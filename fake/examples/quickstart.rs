@@ -11,7 +11,6 @@
 //!
 //! `RUST_LOG=clerk_users=debug` shows the client's tracing: a span per request and per attempt.
 
-use std::num::NonZeroU64;
 use std::process::ExitCode;
 
 use clerk_users::{Client, types};
@@ -61,8 +60,7 @@ async fn read_only_tour(client: &Client) -> Result<(), Box<dyn std::error::Error
     );
     let count = client.get_users_count().send().await?;
     println!("get_users_count: {} users", count.total_count);
-    let users =
-        client.get_user_list().limit(NonZeroU64::new(5).expect("5 is not zero")).send().await?;
+    let users = client.get_user_list().limit(5).send().await?;
     println!("get_user_list (newest 5):");
     for user in users.iter() {
         println!("  {}", describe(user));
@@ -105,10 +103,10 @@ async fn full_tour(
     let user = client
         .create_user()
         .body_map(|b| {
-            b.email_address(vec!["ada@example.com".to_owned()])
-                .web3_wallet(vec!["0x52908400098527886E0F7030069857D2E4169EE7".to_owned()])
-                .first_name("Ada".to_owned())
-                .password("correct horse".to_owned())
+            b.email_address(["ada@example.com"])
+                .web3_wallet(["0x52908400098527886E0F7030069857D2E4169EE7"])
+                .first_name("Ada")
+                .password("correct horse")
         })
         .send()
         .await?;
@@ -118,12 +116,8 @@ async fn full_tour(
 
     let user = client.get_user().user_id(&id).send().await?;
     step("get_user", &format!("GET /users/{id}"), describe(&user));
-    let user = client
-        .update_user()
-        .user_id(&id)
-        .body_map(|b| b.first_name("Augusta".to_owned()))
-        .send()
-        .await?;
+    let user =
+        client.update_user().user_id(&id).body_map(|b| b.first_name("Augusta")).send().await?;
     step("update_user", &format!("PATCH /users/{id}"), describe(&user));
     let user = client
         .update_user_metadata()
@@ -137,8 +131,7 @@ async fn full_tour(
         format!("public_metadata = {}", json!(user.public_metadata)),
     );
 
-    let users =
-        client.get_user_list().email_address(vec!["ada@example.com".to_owned()]).send().await?;
+    let users = client.get_user_list().email_address(["ada@example.com"]).send().await?;
     step(
         "get_user_list",
         "GET /users?email_address=ada%40example.com",
@@ -177,7 +170,7 @@ async fn full_tour(
     let checked = client
         .verify_password()
         .user_id(&id)
-        .body_map(|b| b.password("correct horse".to_owned()))
+        .body_map(|b| b.password("correct horse"))
         .send()
         .await?;
     step(
@@ -185,15 +178,10 @@ async fn full_tour(
         &format!("POST /users/{id}/verify_password"),
         format!("verified = {:?}", checked.verified),
     );
-    let wrong = client
-        .verify_password()
-        .user_id(&id)
-        .body_map(|b| b.password("wrong".to_owned()))
-        .send()
-        .await;
+    let wrong =
+        client.verify_password().user_id(&id).body_map(|b| b.password("wrong")).send().await;
     step("verify_password", "  (wrong password)", wrong.unwrap_err().to_string());
-    let totp =
-        client.verify_totp().user_id(&id).body_map(|b| b.code("123456".to_owned())).send().await?;
+    let totp = client.verify_totp().user_id(&id).body_map(|b| b.code("123456")).send().await?;
     step(
         "verify_totp",
         &format!("POST /users/{id}/verify_totp"),
@@ -356,7 +344,7 @@ async fn newer_operations(client: &Client, id: &str) -> Result<(), Box<dyn std::
         .body_map(|b| {
             b.amount(500)
                 .action(types::AdjustCreditBalanceRequestAction::Increase)
-                .idempotency_key("welcome-credit".to_owned())
+                .idempotency_key("welcome-credit")
         })
         .send()
         .await?;
