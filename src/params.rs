@@ -11,8 +11,9 @@
 //! | time filter (`*_after`, `*_before`, `*_since`) | any [`IntoUnixMillis`]: a `SystemTime` or Unix milliseconds | `created_at_after(SystemTime::now() - Duration::from_secs(86_400))` |
 //! | metadata and other JSON objects | any `impl Serialize` that is an object | `json!({"plan": "pro"})`, a `serde_json::Map`, a struct of yours |
 //!
-//! A value out of range (`limit(0)`, `limit(501)`, `offset(-1)`), a time before 1970 or after
-//! year 292 million, or metadata that is not a JSON object is kept as an error on the builder:
+//! A value out of range (`limit(0)`, `limit(501)`, `offset(-1)`), a time whose milliseconds do not
+//! fit an `i64` (about 292 million years from 1970; a time before 1970 is sent as negative
+//! milliseconds), or metadata that is not a JSON object is kept as an error on the builder:
 //! `send()` then fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming the
 //! parameter, before anything is sent.
 //!
@@ -154,7 +155,9 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// The integer types a generated field stores, with the range each can hold.
+/// The integer types a generated field stores, with the range each can hold. Used by the
+/// generated setters only.
+#[doc(hidden)]
 pub trait StoredInteger: Sized {
     /// The smallest value the type holds.
     const MIN: i128;
@@ -224,7 +227,7 @@ fn checked<T: StoredInteger>(
 
 /// `between 1 and 500`, or `0 or more` when only the lower bound is the parameter's own.
 fn range_text<T: StoredInteger>(low: i128, high: i128) -> String {
-    match high == T::MAX && (low != T::MIN || T::MIN == 0) {
+    match high == T::MAX && (low != T::MIN || T::MIN >= 0) {
         true => format!("{low} or more"),
         false => format!("between {low} and {high}"),
     }
@@ -283,6 +286,10 @@ mod tests {
         assert_eq!(offset(-1), Err("offset must be 0 or more, got -1".into()));
         assert_eq!(integer::<u64>(7usize, "offset", Some(0), None), Ok(7));
         assert_eq!(integer::<i64>(NonZeroU8::MAX, "n", None, None), Ok(255));
+        assert_eq!(
+            integer::<NonZeroU64>(0, "n", None, None),
+            Err("n must be 1 or more, got 0".into())
+        );
         assert_eq!(
             integer::<i64>(u128::MAX, "n", None, None),
             Err(format!("n must be between {} and {}, got a larger value", i64::MIN, i64::MAX))

@@ -34,6 +34,11 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// A response with this body, status and headers: what a test double of your own returns.
+    pub fn new(body: T, status: StatusCode, headers: HeaderMap) -> Response<T> {
+        Response { body, status, headers }
+    }
+
     /// The decoded body.
     pub fn into_inner(self) -> T {
         self.body
@@ -58,6 +63,12 @@ impl<T> Response<T> {
     pub(crate) fn from_generated(value: progenitor_client::ResponseValue<T>) -> Self {
         let (status, headers) = (value.status(), value.headers().clone());
         Response { body: value.into_inner(), status, headers }
+    }
+}
+
+impl<T> AsRef<T> for Response<T> {
+    fn as_ref(&self) -> &T {
+        &self.body
     }
 }
 
@@ -131,7 +142,7 @@ mod tests {
     fn map_keeps_status_and_headers() {
         let mut headers = HeaderMap::new();
         headers.insert("x-test", "1".parse().unwrap());
-        let original = Response { body: 2, status: StatusCode::CREATED, headers };
+        let original = Response::new(2, StatusCode::CREATED, headers);
         let mapped = original.map(|n| n * 10);
         assert_eq!((*mapped, mapped.status()), (20, StatusCode::CREATED));
         assert_eq!(mapped.headers()["x-test"], "1");

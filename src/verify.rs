@@ -29,8 +29,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn check_password(&self, user_id: &str, password: &str) -> Result<bool> {
-        let body =
-            |b: crate::types::builder::VerifyPasswordBodyBuilder| b.password(password.to_owned());
+        let body = |b: crate::types::builder::VerifyPasswordBodyBuilder| b.password(password);
         let outcome = self.verify_password().user_id(user_id).body_map(body).send().await;
         verified(outcome.map(|response| response.verified), INCORRECT_PASSWORD)
     }
@@ -44,7 +43,7 @@ impl Client {
     /// exist (404), a malformed request (422 with a `form_…` code), any other 422 (one without
     /// `totp_incorrect_code` or `totp_invalid_length`), and transport or server failures.
     pub async fn check_totp(&self, user_id: &str, code: &str) -> Result<bool> {
-        let body = |b: crate::types::builder::VerifyTotpBodyBuilder| b.code(code.to_owned());
+        let body = |b: crate::types::builder::VerifyTotpBodyBuilder| b.code(code);
         let outcome = self.verify_totp().user_id(user_id).body_map(body).send().await;
         verified(outcome.map(|response| response.verified), INCORRECT_CODE)
     }

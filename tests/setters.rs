@@ -6,7 +6,7 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU8;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use clerk_users::Error;
 use httpmock::prelude::*;
@@ -188,10 +188,14 @@ async fn metadata_that_is_not_an_object_fails_at_send_without_a_request() {
 }
 
 #[test]
-fn a_month_ago_is_a_time_filter() {
-    // What the README shows compiles and converts: SystemTime arithmetic straight into a filter.
-    let month_ago = SystemTime::now() - Duration::from_secs(30 * 86_400);
-    let millis = clerk_users::params::IntoUnixMillis::into_unix_millis(month_ago).unwrap();
-    let expected = month_ago.duration_since(UNIX_EPOCH).unwrap().as_millis() as i128;
-    assert_eq!(millis, expected);
+fn times_before_1970_are_negative_milliseconds() {
+    // 1969-12-31T23:59:58.500Z; the wire form is checked in the first test above.
+    let before = UNIX_EPOCH - Duration::from_millis(1_500);
+    let millis = clerk_users::params::IntoUnixMillis::into_unix_millis(before);
+    assert_eq!(millis, Some(-1_500));
+    let after = UNIX_EPOCH + Duration::from_millis(1_733_000_000_000);
+    assert_eq!(
+        clerk_users::params::IntoUnixMillis::into_unix_millis(after),
+        Some(1_733_000_000_000)
+    );
 }

@@ -288,7 +288,7 @@ impl<'ast> Visit<'ast> for SendBody {
 }
 
 /// A type as one would write it (`types::User`, `Vec<types::User>`), for docs.
-fn compact(ty: &syn::Type) -> String {
+pub(crate) fn compact(ty: &syn::Type) -> String {
     let text = ty.to_token_stream().to_string();
     text.replace(" :: ", "::")
         .replace(":: ", "::")
@@ -310,9 +310,9 @@ fn setters_take_what_users_hold(
     let mut none = Vec::new();
     let body_builders = module_items(types_module(file)?, "builder").unwrap_or(&mut none);
     let integers = &normalized.integer_parameters;
-    crate::setters::take_what_users_hold(&mut requests, body_builders, integers);
+    let result = crate::setters::take_what_users_hold(&mut requests, body_builders, integers);
     *builder_module(file)? = requests;
-    Ok(())
+    result
 }
 
 /// Renames `types::builder::<Type>` to `<Type>Builder`, so docs and errors never show a
@@ -480,7 +480,7 @@ pub(crate) fn module_items<'a>(
 mod tests {
     use super::*;
     use crate::codegen;
-    use crate::test_support::tiny_spec;
+    use crate::test_support::{compact_code, tiny_spec};
 
     /// A spec with one `GET /things/{id}` answering `schema` as JSON.
     fn get_thing(schema: &str) -> String {
@@ -497,13 +497,6 @@ mod tests {
             application/json:
               schema: {schema}"
         ))
-    }
-
-    /// The generated code with whitespace and the trailing commas of wrapped lists removed, so
-    /// wrapped lines read the same.
-    fn compact_code(text: &str) -> String {
-        let code: String = codegen("tiny", text).unwrap().code.split_whitespace().collect();
-        code.replace(",)", ")")
     }
 
     #[test]

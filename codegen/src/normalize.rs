@@ -48,12 +48,10 @@ pub struct Route {
 /// [`Error::Normalize`] when a rule cannot apply (the error schema is missing, a name a rule
 /// needs is taken).
 pub fn normalize(spec: &mut OpenAPI) -> Result<Normalized, Error> {
-    let mut normalized = Normalized {
-        routes: routes(spec),
-        integer_parameters: integer_parameters(spec),
-        ..Normalized::default()
-    };
+    let mut normalized = Normalized { routes: routes(spec), ..Normalized::default() };
     normalized.warnings.extend(rules::leave_out_multipart_operations(spec));
+    // Of the operations progenitor generates: the others have no setters to check.
+    normalized.integer_parameters = integer_parameters(spec);
     rules::decode_errors_in_the_crate(spec)?;
     // Unused schemas go before the decoding rules too, so they cannot collide with their names.
     rules::prune_unreachable_schemas(spec, &[ERROR_SCHEMA]);

@@ -19,13 +19,14 @@
 //! reports it before sending. Every other setter (booleans, enums, nested types) is left as
 //! progenitor wrote it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, Type};
 use quote::{ToTokens, quote};
 use syn::visit::Visit;
 
-use crate::names::hook_name;
+use crate::Error;
+use crate::names::{hook_name, sanitize};
 use crate::operations::operations;
 
 /// What the spec says of an integer query or path parameter.
@@ -52,13 +53,16 @@ pub fn integer_parameters(spec: &OpenAPI) -> BTreeMap<(String, String), IntegerP
                 continue;
             };
             let SchemaKind::Type(Type::Integer(integer)) = &schema.schema_kind else { continue };
-            let name = &data.name;
+            // The setter's name, as progenitor derives it from the parameter's.
+            let name = sanitize(&data.name, heck::ToSnakeCase::to_snake_case);
             let unix_millis = ["_after", "_before", "_since"].iter().any(|s| name.ends_with(s));
             // An exclusive bound is one step inside.
-            let minimum = integer.minimum.map(|m| m + i64::from(integer.exclusive_minimum));
-            let maximum = integer.maximum.map(|m| m - i64::from(integer.exclusive_maximum));
+            let minimum =
+                integer.minimum.map(|m| m.saturating_add(i64::from(integer.exclusive_minimum)));
+            let maximum =
+                integer.maximum.map(|m| m.saturating_sub(i64::from(integer.exclusive_maximum)));
             let value = IntegerParameter { minimum, maximum, unix_millis };
-            found.insert((hook_name(id), name.clone()), value);
+            found.insert((hook_name(id), name), value);
         }
     }
     found
@@ -77,21 +81,38 @@ fn resolve<'a>(spec: &'a OpenAPI, parameter: &'a ReferenceOr<Parameter>) -> Opti
 
 /// The finish edit: rewrites the setters of every request builder (`builder`, whose operation is
 /// found by the `OperationInfo` in its `send()`) and every body builder (`types::builder`).
-/// Setters of another shape are left alone; the golden snapshot shows the result.
+/// Setters of another shape (booleans, enums, nested types) are left alone; the golden snapshot
+/// shows the result.
+///
+/// # Errors
+///
+/// [`Error::Finish`] when a request builder with setters names no operation, or when an integer
+/// parameter of the spec found no setter: either would silently drop a range check.
 pub fn take_what_users_hold(
     builder: &mut [syn::Item],
     body_builders: &mut [syn::Item],
     integers: &BTreeMap<(String, String), IntegerParameter>,
-) {
+) -> Result<(), Error> {
+    let mut checked = BTreeSet::new();
     for block in impls(builder) {
         let operation = operation_of(block);
-        rewrite_setters(block, |setter| {
+        let shaped = rewrite_setters(block, |setter| {
             let key = (operation.clone()?, setter.to_owned());
-            integers.get(&key).copied()
+            let found = integers.get(&key).copied();
+            found.inspect(|_| _ = checked.insert(key))
         });
+        if shaped > 0 && operation.is_none() {
+            return Err(Error::Finish("a request builder's setters name no operation".into()));
+        }
     }
     for block in impls(body_builders) {
         rewrite_setters(block, |_| None);
+    }
+    match integers.keys().find(|key| !checked.contains(*key)) {
+        Some((operation, parameter)) => Err(Error::Finish(format!(
+            "integer parameter {parameter} of {operation} has no setter to check its range"
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -124,10 +145,16 @@ fn operation_of(block: &syn::ItemImpl) -> Option<String> {
 }
 
 /// Rewrites the setters of one impl block; `integer` says what the spec says of a parameter.
-fn rewrite_setters(block: &mut syn::ItemImpl, integer: impl Fn(&str) -> Option<IntegerParameter>) {
+/// Returns how many setters had progenitor's shape.
+fn rewrite_setters(
+    block: &mut syn::ItemImpl,
+    mut integer: impl FnMut(&str) -> Option<IntegerParameter>,
+) -> usize {
+    let mut shaped = 0;
     for member in &mut block.items {
         let syn::ImplItem::Fn(setter) = member else { continue };
         let Some(shape) = SetterShape::of(setter) else { continue };
+        shaped += 1;
         let name = setter.sig.ident.to_string();
         let json_name = name.trim_start_matches("r#");
         if let Some(rewritten) = shape.rewrite(json_name, integer(json_name)) {
@@ -136,6 +163,7 @@ fn rewrite_setters(block: &mut syn::ItemImpl, integer: impl Fn(&str) -> Option<I
             setter.attrs.splice(0..0, attrs);
         }
     }
+    shaped
 }
 
 /// What a progenitor setter stores: `self.<field> = value.try_into()…` with `V: TryInto<T>`.
@@ -163,7 +191,8 @@ impl SetterShape {
 
     /// The setter for this shape, or `None` to keep progenitor's.
     fn rewrite(&self, name: &str, integer: Option<IntegerParameter>) -> Option<syn::ImplItemFn> {
-        let stored = compact(&self.stored);
+        // The type's path without spaces, to match by.
+        let stored = crate::finish::compact(&self.stored).replace(' ', "");
         // (argument type, conversion, whether it can fail, what the doc says it takes)
         let (argument, conversion, fallible, takes) = match stored.as_str() {
             "::std::string::String" => (
@@ -178,7 +207,7 @@ impl SetterShape {
                 false,
                 "any list of text: `[\"a\"]`, `&names`, `ids.iter()`, `Some(one)`, …".to_owned(),
             ),
-            "::serde_json::Map<::std::string::String, ::serde_json::Value>" => (
+            "::serde_json::Map<::std::string::String,::serde_json::Value>" => (
                 quote!(impl ::serde::Serialize),
                 quote!(crate::params::json_object(&value, #name)),
                 true,
@@ -297,7 +326,7 @@ fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
-/// Whether a type (as [`compact`] writes it) is one of the integer types fields are stored as.
+/// Whether a type (as written without spaces) is one of the integer types fields are stored as.
 fn is_integer(ty: &str) -> bool {
     matches!(
         ty,
@@ -305,15 +334,9 @@ fn is_integer(ty: &str) -> bool {
     )
 }
 
-/// A type's tokens without spaces around `::`, `<`, `>` and `,`.
-fn compact(ty: &syn::Type) -> String {
-    ty.to_token_stream().to_string().replace(' ', "").replace(",", ", ")
-}
-
 #[cfg(test)]
 mod tests {
-    use crate::codegen;
-    use crate::test_support::tiny_spec;
+    use crate::test_support::{compact_code, tiny_spec};
 
     /// A spec with `PUT /things/{id}` taking query `parameters` and a JSON body of `body`'s
     /// properties.
@@ -336,16 +359,6 @@ mod tests {
       responses:
         '200': {{description: ok}}"
         ))
-    }
-
-    /// The generated code without whitespace.
-    fn compact_code(text: &str) -> String {
-        codegen("tiny", text)
-            .unwrap()
-            .code
-            .split_whitespace()
-            .collect::<String>()
-            .replace(",)", ")")
     }
 
     #[test]
@@ -408,6 +421,21 @@ mod tests {
             "{code}"
         );
         assert!(!code.contains("TryInto<::std::string::String>"), "{code}");
+    }
+
+    #[test]
+    fn an_integer_parameter_without_a_setter_stops_the_build() {
+        let text = spec("", "                name: {type: string}");
+        let mut spec = crate::load_spec("tiny", &text).unwrap();
+        let mut normalized = crate::normalize(&mut spec).unwrap();
+        let tokens = crate::generate("tiny", &spec, &normalized.native).unwrap();
+        let missing = super::IntegerParameter { minimum: Some(1), ..Default::default() };
+        normalized.integer_parameters.insert(("put_thing".into(), "page".into()), missing);
+        let error = crate::finish(tokens, &normalized).unwrap_err().to_string();
+        assert!(
+            error.contains("integer parameter page of put_thing has no setter to check its range"),
+            "{error}"
+        );
     }
 
     #[test]

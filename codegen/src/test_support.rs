@@ -23,6 +23,13 @@ components:
     )
 }
 
+/// The code generated from `text` with whitespace and the trailing commas of wrapped lists
+/// removed, so wrapped lines read the same.
+pub(crate) fn compact_code(text: &str) -> String {
+    let code: String = crate::codegen("tiny", text).unwrap().code.split_whitespace().collect();
+    code.replace(",)", ")")
+}
+
 /// `openapi/clerk-users.yaml`, the spec the client is generated from.
 pub(crate) fn our_spec() -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../openapi/clerk-users.yaml");

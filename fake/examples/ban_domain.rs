@@ -13,8 +13,14 @@ use clerk_users_fake::FakeClerk;
 use serde_json::json;
 
 #[tokio::main]
-pub async fn main() -> anyhow::Result<()> {
-    let domain = std::env::args().nth(1).unwrap_or_else(|| "spam.example.net".to_owned());
+async fn main() -> anyhow::Result<()> {
+    println!("{}", demo(std::env::args().nth(1)).await?);
+    Ok(())
+}
+
+/// The demonstration: a fake with 200 demo users and three on `domain`, then [`ban_domain`].
+pub async fn demo(domain: Option<String>) -> anyhow::Result<String> {
+    let domain = domain.unwrap_or_else(|| "spam.example.net".to_owned());
     let fake = FakeClerk::start().await;
     fake.seed_users(200);
     for name in ["bot1", "bot2", "bot3"] {
@@ -22,8 +28,7 @@ pub async fn main() -> anyhow::Result<()> {
     }
 
     let banned = ban_domain(&fake.client(), &domain).await?;
-    println!("banned {} users on {domain}: {}", banned.len(), banned.join(", "));
-    Ok(())
+    Ok(format!("banned {} users on {domain}: {}", banned.len(), banned.join(", ")))
 }
 
 /// Bans every user with an address on `domain` (the part after `@`, any case; subdomains are

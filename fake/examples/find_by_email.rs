@@ -11,8 +11,14 @@ use clerk_users_fake::FakeClerk;
 use serde_json::json;
 
 #[tokio::main]
-pub async fn main() -> anyhow::Result<()> {
-    let email = std::env::args().nth(1).unwrap_or_else(|| "ada@example.com".to_owned());
+async fn main() -> anyhow::Result<()> {
+    println!("{}", demo(std::env::args().nth(1)).await?);
+    Ok(())
+}
+
+/// The demonstration: a fake with 100 demo users and Ada, then [`find_by_email`].
+pub async fn demo(email: Option<String>) -> anyhow::Result<String> {
+    let email = email.unwrap_or_else(|| "ada@example.com".to_owned());
     let fake = FakeClerk::start().await;
     fake.seed_users(100);
     fake.add_user(json!({
@@ -22,11 +28,10 @@ pub async fn main() -> anyhow::Result<()> {
         "last_name": "Lovelace",
     }))?;
 
-    match find_by_email(&fake.client(), &email).await? {
-        Some(user) => println!("{}", describe(&user)),
-        None => println!("no user has the address {email}"),
-    }
-    Ok(())
+    Ok(match find_by_email(&fake.client(), &email).await? {
+        Some(user) => describe(&user),
+        None => format!("no user has the address {email}"),
+    })
 }
 
 /// The user with the address `email`, if any (Clerk matches addresses exactly, ignoring case).

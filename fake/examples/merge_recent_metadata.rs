@@ -16,15 +16,21 @@ use futures::TryStreamExt;
 use serde_json::json;
 
 #[tokio::main]
-pub async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<()> {
+    println!("{}", demo().await?);
+    Ok(())
+}
+
+/// The demonstration: a fake with 500 demo users, then [`merge_into_recent_users`] for the last
+/// 30 days.
+pub async fn demo() -> anyhow::Result<String> {
     let fake = FakeClerk::start().await;
     fake.seed_users(500);
 
     let since = SystemTime::now() - Duration::from_secs(30 * 24 * 60 * 60);
     let patch = json!({"onboarding": {"cohort": "winter", "survey_sent": true}});
     let updated = merge_into_recent_users(&fake.client(), since, &patch).await?;
-    println!("merged {patch} into the public metadata of {updated} users created since {since:?}");
-    Ok(())
+    Ok(format!("merged {patch} into the public metadata of {updated} users created in 30 days"))
 }
 
 /// Deep-merges `patch` into the public metadata of every user created after `since`, and returns

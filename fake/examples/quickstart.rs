@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clerk_users::{Client, types};
 use clerk_users_fake::{DevicePlatform, FakeClerk, NewInvitation};
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -99,7 +99,6 @@ async fn full_tour(
     client: &Client,
     prepare: impl FnOnce(&str) -> Result<(), Box<dyn std::error::Error>>,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let body = |json: Value| json.as_object().cloned().unwrap_or_default();
     let user = client
         .create_user()
         .body_map(|b| {
@@ -122,7 +121,7 @@ async fn full_tour(
     let user = client
         .update_user_metadata()
         .user_id(&id)
-        .body_map(|b| b.public_metadata(body(json!({"plan": "pro"}))))
+        .body_map(|b| b.public_metadata(json!({"plan": "pro"})))
         .send()
         .await?;
     step(
@@ -208,7 +207,7 @@ async fn full_tour(
 
     let deleted = client.delete_user().user_id(&id).send().await?;
     step("delete_user", &format!("DELETE /users/{id}"), format!("deleted = {:?}", deleted.deleted));
-    // The error's line names the request, Clerk's code and message, and the trace id.
+    // The error's line names the request, Clerk's code and long message, and the trace id.
     let missing = client.get_user().user_id("user_missing").send().await.unwrap_err();
     step("get_user", "GET /users/user_missing", missing.to_string());
     Ok(())
@@ -216,7 +215,6 @@ async fn full_tour(
 
 /// The 17 operations of API version 2026-05-12, on the user `id`.
 async fn newer_operations(client: &Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let body = |json: Value| json.as_object().cloned().unwrap_or_default();
     let ids = vec![id.to_owned(), "user_missing".to_owned()];
     let users = client.users_ban().body_map(|b| b.user_ids(ids.clone())).send().await?;
     step("users_ban", "POST /users/ban", format!("{} user(s) banned", users.len()));
@@ -225,7 +223,7 @@ async fn newer_operations(client: &Client, id: &str) -> Result<(), Box<dyn std::
     let user = client
         .replace_user_metadata()
         .user_id(id)
-        .body_map(|b| b.public_metadata(body(json!({"tier": "team"}))))
+        .body_map(|b| b.public_metadata(json!({"tier": "team"})))
         .send()
         .await?;
     step(

@@ -1,12 +1,17 @@
 //! The example programs in `fake/examples/`: each runs whole (its `main`, on its own fake), and
 //! its reusable part does exactly what it says on a fake set up here.
 
+// Each example's `main` only prints what its `demo` returns, so the tests call `demo`.
+#[allow(dead_code)]
 #[path = "../examples/ban_domain.rs"]
 mod ban_domain;
+#[allow(dead_code)]
 #[path = "../examples/export_csv.rs"]
 mod export_csv;
+#[allow(dead_code)]
 #[path = "../examples/find_by_email.rs"]
 mod find_by_email;
+#[allow(dead_code)]
 #[path = "../examples/merge_recent_metadata.rs"]
 mod merge_recent_metadata;
 
@@ -15,13 +20,19 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use clerk_users_fake::FakeClerk;
 use serde_json::json;
 
-#[test]
-fn every_example_runs_to_the_end() {
-    ban_domain::main().unwrap();
-    merge_recent_metadata::main().unwrap();
-    find_by_email::main().unwrap();
-    // Its 101 lines go to the real stdout (the test harness captures only `print!`).
-    export_csv::main().unwrap();
+#[tokio::test]
+async fn every_example_runs_to_the_end() {
+    let banned = ban_domain::demo(None).await.unwrap();
+    assert!(banned.starts_with("banned 3 users on spam.example.net: user_"), "{banned}");
+    let merged = merge_recent_metadata::demo().await.unwrap();
+    assert!(merged.starts_with("merged {\"onboarding\""), "{merged}");
+    let found = find_by_email::demo(None).await.unwrap();
+    assert!(found.contains(": Ada Lovelace, ada@example.com (verified), +15555550100"), "{found}");
+    let missing = find_by_email::demo(Some("nobody@example.com".into())).await.unwrap();
+    assert_eq!(missing, "no user has the address nobody@example.com");
+    let mut csv = Vec::new();
+    assert_eq!(export_csv::demo(&mut csv).await.unwrap(), 1_000);
+    assert_eq!(String::from_utf8(csv).unwrap().lines().count(), 1_001);
 }
 
 /// A user with `emails`; returns its id.
@@ -121,20 +132,27 @@ async fn export_csv_writes_one_row_per_user_with_a_header() {
     let ada = fake
         .add_user(json!({"email_address": ["ada@example.com"], "first_name": "Ada", "last_name": "Lovelace"}))
         .unwrap();
+    let formula = fake
+        .add_user(json!({"email_address": ["f@example.com"], "first_name": "=HYPERLINK(1)"}))
+        .unwrap();
 
     let mut out = Vec::new();
     let rows = export_csv::export_csv(&fake.client(), &mut out).await.unwrap();
 
-    assert_eq!(rows, 1_204);
+    assert_eq!(rows, 1_205);
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 1_205);
+    assert_eq!(lines.len(), 1_206);
+    // A name a spreadsheet would run as a formula gets the guard, a leading tab.
+    let guarded = format!("{formula},f@example.com,\t=HYPERLINK(1),");
+    assert!(lines.iter().any(|line| line.starts_with(&guarded)), "{text}");
     assert_eq!(lines[0], "id,email,name,created_at,last_sign_in_at");
     let created = fake.user_json(&ada).unwrap()["created_at"].clone();
     assert!(lines.contains(&format!("{ada},ada@example.com,Ada Lovelace,{created},").as_str()));
     let mut exported: Vec<&str> = lines[1..].iter().map(|l| l.split(',').next().unwrap()).collect();
     exported.sort();
-    let mut expected: Vec<&str> = ids.iter().map(String::as_str).chain([ada.as_str()]).collect();
+    let mut expected: Vec<&str> =
+        ids.iter().map(String::as_str).chain([ada.as_str(), formula.as_str()]).collect();
     expected.sort();
     assert_eq!(exported, expected, "every user once");
 }
