@@ -72,13 +72,10 @@ impl<'a> SetUserProfileImage<'a> {
         }
     }
 
-    /// Sets the id of the user whose image to set.
-    pub fn user_id<V>(mut self, value: V) -> Self
-    where
-        V: TryInto<String>,
-    {
-        self.user_id =
-            value.try_into().map_err(|_| "conversion to `String` for user_id failed".to_owned());
+    /// Sets the id of the user whose image to set, from any text, as the generated setters take
+    /// it.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Ok(value.into());
         self
     }
 
