@@ -189,6 +189,7 @@ mod absent_means_none;
 pub mod bulk;
 mod client;
 mod config_error;
+pub mod decode;
 mod discriminated_union;
 mod error;
 mod hooks;

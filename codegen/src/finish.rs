@@ -124,7 +124,9 @@ fn crate_error_sends(
         Error::Finish(format!("send() of unknown operation {:?}", shape.operation_id))
     })?;
     let (method, path) = (&route.method, &route.path);
-    let (docs, body, success) = (&send.attrs, &send.block, &shape.success);
+    let mut body = send.block.clone();
+    syn::visit_mut::VisitMut::visit_block_mut(&mut DecodeThroughCrate, &mut body);
+    let (docs, success) = (&send.attrs, &shape.success);
     // The client's base path (`/v1`) and the spec's template name a call that failed before a
     // response told the path sent; the reference is copied out before `self` moves.
     let convert = quote::quote! {
@@ -182,6 +184,23 @@ fn crate_error_sends(
             }
         },
     ])
+}
+
+/// Points a `send()` body's `ResponseValue::from_response(response)` at
+/// `crate::decode::response(response)`: the same decoding and errors, but the body's UTF-8 is
+/// checked once as a whole instead of string by string (a tenth of the time of a page of users).
+struct DecodeThroughCrate;
+
+impl syn::visit_mut::VisitMut for DecodeThroughCrate {
+    fn visit_expr_path_mut(&mut self, expr: &mut syn::ExprPath) {
+        let mut names = expr.path.segments.iter().rev().map(|s| s.ident.to_string());
+        if names.next().as_deref() == Some("from_response")
+            && names.next().as_deref() == Some("ResponseValue")
+        {
+            *expr = syn::parse_quote!(crate::decode::response);
+        }
+        syn::visit_mut::visit_expr_path_mut(self, expr);
+    }
 }
 
 /// The `# Errors` section of `send()` and `send_as()`.

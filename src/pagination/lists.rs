@@ -399,7 +399,7 @@ fn rows<T: Item>(response: Result<crate::Response<ListPage<T>>>) -> Result<Fetch
         Err(error) => error,
     };
     let Error::Decode(decode) = &error else { return Err(error) };
-    let Ok(page) = serde_json::from_slice::<ListPage<Box<RawValue>>>(decode.body()) else {
+    let Ok(page) = crate::decode::from_slice::<ListPage<Box<RawValue>>>(decode.body()) else {
         return Err(error);
     };
     let rows = page

@@ -6,6 +6,8 @@ use serde_json::value::RawValue;
 use super::{Item, sealed};
 use crate::types;
 
+mod head;
+
 /// A user exactly as Clerk sent it, as JSON text: what [`Paginator::raw`](super::Paginator::raw)
 /// walks yield, for exports and syncs that must not lose a field this crate does not know.
 ///
@@ -84,6 +86,10 @@ impl<'de> Deserialize<'de> for RawUser {
             created_at: i64,
         }
         let json = Box::<RawValue>::deserialize(deserializer)?;
+        // Most users: the two values read straight from the text, with no second parse.
+        if let Some((id, created_at)) = head::read(json.get()) {
+            return Ok(RawUser { id: id.into(), created_at, json });
+        }
         let head: Head<'_> = serde_json::from_str(json.get()).map_err(serde::de::Error::custom)?;
         let id = head.id.into_owned().into_boxed_str();
         Ok(RawUser { id, created_at: head.created_at, json })

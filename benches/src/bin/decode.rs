@@ -21,18 +21,24 @@
 //!   `Vec<OAuthAccessTokenInner>`, our `Vec<OAuthAccessTokenItem>`, and the floor
 //!   `[{external_account_id, token}]`.
 //!
+//! Each page is decoded two ways. Without a `*` after its name, every type is decoded by
+//! `serde_json::from_slice`: the types compared alone. With a `*`, each client's decoding of a
+//! response: clerk-rs's `reqwest` `text()` then `serde_json::from_str` (what its generated
+//! functions do), and this crate's [`clerk_users::decode::from_slice`] (the UTF-8 checked once,
+//! then `from_str`; what every `send()` and walk does); the floor is decoded the fast way.
+//!
 //! Each target is first checked to decode its whole page. Then every target is timed once per
 //! round (a batch of decodes, averaged), the targets interleaved and their order rotated each
 //! round so the machine's state affects each alike; the median round of each is reported, per
 //! item, with the ratios to clerk-rs and to the floor, and the allocations one decode of the page
 //! makes per item (counted by the global allocator in one untimed decode).
 //!
-//! `decode profile [SECONDS]` only decodes the users page into `Vec<types::User>`, in a loop, for
-//! a profiler (10 s unless told):
+//! `decode profile [typed|raw] [SECONDS]` only decodes the users page as the client does, into
+//! `Vec<types::User>` (or `Vec<RawUser>`), in a loop, for a profiler (typed, 10 s unless told):
 //!
 //! ```text
 //! CARGO_PROFILE_RELEASE_DEBUG=true cargo build --release -p clerk-users-benches --bin decode
-//! perf record -g target/release/decode profile
+//! perf record target/release/decode profile raw
 //! perf report --no-children --stdio
 //! ```
 
@@ -166,17 +172,35 @@ fn items<T: DeserializeOwned>(bytes: &[u8]) -> Result<usize, serde_json::Error> 
     serde_json::from_slice::<Vec<T>>(bytes).map(|items| items.len())
 }
 
+/// A page decoded the way clerk-rs 0.5.0 decodes a response: `reqwest::Response::text()` (the
+/// body checked as UTF-8 and copied into a `String`), then `serde_json::from_str`.
+fn clerk_rs_path<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    serde_json::from_str(&text)
+}
+
+/// A page decoded the way this client decodes a response ([`clerk_users::decode::from_slice`]).
+fn our_path<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    clerk_users::decode::from_slice(bytes)
+}
+
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let users = leak(users_page());
     match args.next().as_deref() {
         None => {}
         Some("profile") => {
-            let seconds = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
-            return profile(users, Duration::from_secs(seconds));
+            let mut next = args.next();
+            let raw = match next.as_deref() {
+                Some("raw") => true,
+                Some("typed") => false,
+                _ => return profile(users, false, seconds(next)),
+            };
+            next = args.next();
+            return profile(users, raw, seconds(next));
         }
         Some(other) => {
-            eprintln!("unknown argument {other:?}; usage: decode [profile [SECONDS]]");
+            eprintln!("unknown argument {other:?}; usage: decode [profile [typed|raw] [SECONDS]]");
             return ExitCode::FAILURE;
         }
     }
@@ -212,6 +236,34 @@ fn main() -> ExitCode {
             decode: items::<UserFloor>,
         },
         Target {
+            group: "users*",
+            name: "Vec<clerk_rs::models::User>",
+            role: Role::ClerkRs,
+            bytes: users,
+            decode: |b| clerk_rs_path::<Vec<clerk_rs::models::User>>(b).map(|v| v.len()),
+        },
+        Target {
+            group: "users*",
+            name: "Vec<types::User>",
+            role: Role::Ours,
+            bytes: users,
+            decode: |b| our_path::<Vec<types::User>>(b).map(|v| v.len()),
+        },
+        Target {
+            group: "users*",
+            name: "Vec<RawUser>",
+            role: Role::Ours,
+            bytes: users,
+            decode: |b| our_path::<Vec<RawUser>>(b).map(|v| v.len()),
+        },
+        Target {
+            group: "users*",
+            name: "floor {id, email_addresses}",
+            role: Role::Floor,
+            bytes: users,
+            decode: |b| our_path::<Vec<UserFloor>>(b).map(|v| v.len()),
+        },
+        Target {
             group: "memberships",
             name: "clerk_rs OrganizationMemberships",
             role: Role::ClerkRs,
@@ -238,6 +290,29 @@ fn main() -> ExitCode {
             decode: |b| serde_json::from_slice::<MembershipsFloor>(b).map(|p| p.data.len()),
         },
         Target {
+            group: "memberships*",
+            name: "clerk_rs OrganizationMemberships",
+            role: Role::ClerkRs,
+            bytes: memberships,
+            decode: |b| {
+                clerk_rs_path::<clerk_rs::models::OrganizationMemberships>(b).map(|p| p.data.len())
+            },
+        },
+        Target {
+            group: "memberships*",
+            name: "types::OrganizationMemberships",
+            role: Role::Ours,
+            bytes: memberships,
+            decode: |b| our_path::<types::OrganizationMemberships>(b).map(|p| p.data.len()),
+        },
+        Target {
+            group: "memberships*",
+            name: "floor {data: [{id, organization.id}]}",
+            role: Role::Floor,
+            bytes: memberships,
+            decode: |b| our_path::<MembershipsFloor>(b).map(|p| p.data.len()),
+        },
+        Target {
             group: "oauth tokens",
             name: "Vec<clerk_rs OAuthAccessTokenInner>",
             role: Role::ClerkRs,
@@ -257,6 +332,29 @@ fn main() -> ExitCode {
             role: Role::Floor,
             bytes: tokens,
             decode: items::<TokenFloor>,
+        },
+        Target {
+            group: "oauth tokens*",
+            name: "Vec<clerk_rs OAuthAccessTokenInner>",
+            role: Role::ClerkRs,
+            bytes: tokens,
+            decode: |b| {
+                clerk_rs_path::<Vec<clerk_rs::models::OAuthAccessTokenInner>>(b).map(|v| v.len())
+            },
+        },
+        Target {
+            group: "oauth tokens*",
+            name: "Vec<types::OAuthAccessTokenItem>",
+            role: Role::Ours,
+            bytes: tokens,
+            decode: |b| our_path::<Vec<types::OAuthAccessTokenItem>>(b).map(|v| v.len()),
+        },
+        Target {
+            group: "oauth tokens*",
+            name: "floor {external_account_id, token}",
+            role: Role::Floor,
+            bytes: tokens,
+            decode: |b| our_path::<Vec<TokenFloor>>(b).map(|v| v.len()),
         },
     ];
 
@@ -297,6 +395,10 @@ fn main() -> ExitCode {
         "{:<13} {:<38} {:>10} {:>10} {:>9} {:>13}",
         "page", "decoded into", "per item", "/clerk-rs", "/floor", "allocs/item"
     );
+    println!(
+        "(a page without * is decoded by serde_json::from_slice for every type; with *, as each \
+         client decodes a response)"
+    );
     for ((target, took), allocations) in targets.iter().zip(&medians).zip(&allocations) {
         let of = |role: Role| {
             targets
@@ -319,19 +421,25 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Decodes the users page into `Vec<types::User>` for `duration`, for a profiler.
-fn profile(users: &[u8], duration: Duration) -> ExitCode {
+/// A profiling run's length: the argument's seconds, or 10.
+fn seconds(argument: Option<String>) -> Duration {
+    Duration::from_secs(argument.and_then(|s| s.parse().ok()).unwrap_or(10))
+}
+
+/// Decodes the users page as the client does, into `Vec<types::User>` (or `Vec<RawUser>` when
+/// `raw`), for `duration`, for a profiler.
+fn profile(users: &[u8], raw: bool, duration: Duration) -> ExitCode {
     let started = Instant::now();
     let mut decodes = 0u64;
     while started.elapsed() < duration {
-        match serde_json::from_slice::<Vec<types::User>>(black_box(users)) {
-            Ok(users) => {
-                black_box(users);
-            }
-            Err(e) => {
-                eprintln!("the users page does not decode: {e}");
-                return ExitCode::FAILURE;
-            }
+        let decoded = if raw {
+            our_path::<Vec<RawUser>>(black_box(users)).map(|users| black_box(users).len())
+        } else {
+            our_path::<Vec<types::User>>(black_box(users)).map(|users| black_box(users).len())
+        };
+        if let Err(e) = decoded {
+            eprintln!("the users page does not decode: {e}");
+            return ExitCode::FAILURE;
         }
         decodes += 1;
     }
