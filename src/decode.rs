@@ -1,4 +1,5 @@
-//! How the client decodes every JSON body, for bodies you read yourself.
+//! Decoding JSON bodies: how the client reads every success response, and the same for bytes
+//! you hold.
 //!
 //! The body's UTF-8 is checked once, as a whole, and then parsed. `serde_json::from_slice`
 //! checks the UTF-8 of each string as it decodes it, one call per string: on a page of users,

@@ -26,8 +26,8 @@ async fn a_page_with_text_beyond_ascii_decodes_as_serde_json_decodes_it() {
     let users =
         [user("user_1", "Zoë", 3), user("user_2", "李小龍", 2), user("user_3", "🦀 \"Ferris\"", 1)];
     // Escapes written by hand: serde_json would not write `\u00e9` itself.
-    let body =
-        serde_json::to_string(&users).unwrap().replacen(r#""Zoë""#, r#""Zo\u00eb \u00e9\t\\""#, 1);
+    let escaped = r#""Zo\u00eb \u00e9\t\\""#;
+    let body = serde_json::to_string(&users).unwrap().replacen(r#""Zoë""#, escaped, 1);
     let mock = server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/users").clerk_headers().exact_query("limit=3");

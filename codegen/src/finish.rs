@@ -664,6 +664,13 @@ mod tests {
     }
 
     #[test]
+    fn json_bodies_are_decoded_by_the_crate() {
+        let code = compact_code(&get_thing("{type: string}"));
+        assert!(code.contains("crate::decode::response(response).await"), "{code}");
+        assert!(!code.contains("ResponseValue::from_response"), "{code}");
+    }
+
+    #[test]
     fn success_types_are_read_from_the_signature() {
         let send: syn::ImplItemFn = syn::parse_quote! {
             pub async fn send(self) -> Result<ResponseValue<::std::vec::Vec<types::User>>, Error<()>> {

@@ -172,8 +172,9 @@ fn items<T: DeserializeOwned>(bytes: &[u8]) -> Result<usize, serde_json::Error> 
     serde_json::from_slice::<Vec<T>>(bytes).map(|items| items.len())
 }
 
-/// A page decoded the way clerk-rs 0.5.0 decodes a response: `reqwest::Response::text()` (the
-/// body checked as UTF-8 and copied into a `String`), then `serde_json::from_str`.
+/// A page decoded about the way clerk-rs 0.5.0 decodes a response: `reqwest::Response::text()`
+/// (the body checked as UTF-8 and copied into a `String`), then `serde_json::from_str`. This
+/// approximates `text()`, which decodes through `encoding_rs` (for UTF-8, the same check and copy).
 fn clerk_rs_path<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
     let text = String::from_utf8_lossy(bytes).into_owned();
     serde_json::from_str(&text)
@@ -190,19 +191,13 @@ fn main() -> ExitCode {
     match args.next().as_deref() {
         None => {}
         Some("profile") => {
-            let mut next = args.next();
-            let raw = match next.as_deref() {
-                Some("raw") => true,
-                Some("typed") => false,
-                _ => return profile(users, false, seconds(next)),
+            let rest: Vec<String> = args.collect();
+            return match profile_arguments(&rest) {
+                Some((raw, duration)) => profile(users, raw, duration),
+                None => usage(&rest.join(" ")),
             };
-            next = args.next();
-            return profile(users, raw, seconds(next));
         }
-        Some(other) => {
-            eprintln!("unknown argument {other:?}; usage: decode [profile [typed|raw] [SECONDS]]");
-            return ExitCode::FAILURE;
-        }
+        Some(other) => return usage(other),
     }
     let memberships = leak(memberships_page());
     let tokens = leak(tokens_page());
@@ -422,8 +417,25 @@ fn main() -> ExitCode {
 }
 
 /// A profiling run's length: the argument's seconds, or 10.
-fn seconds(argument: Option<String>) -> Duration {
-    Duration::from_secs(argument.and_then(|s| s.parse().ok()).unwrap_or(10))
+/// `[typed|raw] [SECONDS]` after `profile`: whether to profile raw users, and for how long
+/// (10 s unless told); `None` for anything else.
+fn profile_arguments(arguments: &[String]) -> Option<(bool, Duration)> {
+    let (raw, rest) = match arguments.split_first() {
+        Some((kind, rest)) if kind == "raw" => (true, rest),
+        Some((kind, rest)) if kind == "typed" => (false, rest),
+        _ => (false, arguments),
+    };
+    let seconds = match rest {
+        [] => 10,
+        [seconds] => seconds.parse().ok()?,
+        _ => return None,
+    };
+    Some((raw, Duration::from_secs(seconds)))
+}
+
+fn usage(argument: &str) -> ExitCode {
+    eprintln!("unexpected argument {argument:?}; usage: decode [profile [typed|raw] [SECONDS]]");
+    ExitCode::FAILURE
 }
 
 /// Decodes the users page as the client does, into `Vec<types::User>` (or `Vec<RawUser>` when
