@@ -203,6 +203,7 @@ mod profile_image;
 mod rate_limit;
 mod response;
 pub mod retry;
+mod short_arrays;
 mod tls;
 mod verify;
 

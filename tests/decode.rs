@@ -1,7 +1,8 @@
-//! How the client decodes bodies (`src/decode.rs`, `src/pagination/raw_user/head.rs`), with the
-//! exact requests on the wire (httpmock): text beyond ASCII and escapes decode as serde_json
-//! decodes them, a body that is not UTF-8 fails with its position, and a raw walk reads each
-//! user's id and `created_at` however the JSON spells them, keeping the text byte for byte.
+//! How the client decodes bodies (`src/decode.rs`, `src/short_arrays.rs`,
+//! `src/pagination/raw_user/head.rs`), with the exact requests on the wire (httpmock): text beyond
+//! ASCII and escapes decode as serde_json decodes them, a body that is not UTF-8 fails with its
+//! position, a user's one-element arrays hold no spare room, and a raw walk reads each user's id
+//! and `created_at` however the JSON spells them, keeping the text byte for byte.
 
 mod support;
 
@@ -68,6 +69,36 @@ async fn a_body_that_is_not_utf8_is_a_decode_error_that_says_where() {
         "GET /v1/users/count: error decoding clerk's response body (43 bytes; Syntax error at \
          line 1, column 41)"
     );
+}
+
+#[tokio::test]
+async fn a_users_arrays_hold_what_was_sent_and_one_element_arrays_no_spare_room() {
+    let server = MockServer::start_async().await;
+    let sent = fixture("user_full.json");
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/users/user_full").clerk_headers();
+            then.status(200).header("content-type", "application/json").json_body(sent.clone());
+        })
+        .await;
+
+    let user = client(&server).get_user().user_id("user_full").send().await.unwrap().into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(serde_json::to_value(&user).unwrap(), sent, "written back as it came");
+    let emails: Vec<_> = user.email_addresses.iter().map(|e| e.email_address.as_deref()).collect();
+    assert_eq!(emails, [Some("ada@example.com"), Some("ada@analytical.example")]);
+    // (length, capacity): one element, one element of room; two grow as a `Vec` grows.
+    let room = |len: usize, capacity: usize| (len, capacity);
+    assert_eq!(room(user.phone_numbers.len(), user.phone_numbers.capacity()), (1, 1));
+    assert_eq!(room(user.external_accounts.len(), user.external_accounts.capacity()), (1, 1));
+    assert_eq!(room(user.web3_wallets.len(), user.web3_wallets.capacity()), (1, 1));
+    assert_eq!(room(user.passkeys.len(), user.passkeys.capacity()), (1, 1));
+    assert_eq!(room(user.saml_accounts.len(), user.saml_accounts.capacity()), (1, 1));
+    assert_eq!(room(user.enterprise_accounts.len(), user.enterprise_accounts.capacity()), (1, 1));
+    let memberships = &user.organization_memberships;
+    assert_eq!(room(memberships.len(), memberships.capacity()), (0, 0));
+    assert_eq!(room(user.email_addresses.len(), user.email_addresses.capacity()), (2, 4));
 }
 
 #[tokio::test]

@@ -36,6 +36,7 @@ pub fn finish(tokens: proc_macro2::TokenStream, normalized: &Normalized) -> Resu
     let types = types_module(&mut file)?;
     reject_null_in_absent_means_none_fields(types, &normalized.absent_means_none)?;
     default_missing_fields(types);
+    crate::short_arrays::decode_arrays_without_spare_room(types);
     crate_defined_types(types, &normalized.native);
     file.items.push(operation_paths(&normalized.routes));
     Ok(format!("{HEADER}\n\n{}", prettyplease::unparse(&file)))

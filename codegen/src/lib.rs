@@ -11,7 +11,7 @@
 //! 3. [`generate`](mod@generate) runs progenitor (errors and generator panics name the operation).
 //! 4. [`finish`](mod@finish) edits progenitor's output and renders it with prettyplease. Every edit to the
 //!    generated code is applied there, in order; the larger ones have modules of their own
-//!    ([`setters`], [`builder_names`]).
+//!    ([`setters`], [`builder_names`], [`short_arrays`]).
 //!
 //! [`codegen`] runs them all on a spec's text, [`codegen_file`] on a file; the client's `build.rs`
 //! calls the latter and writes the result to `$OUT_DIR/codegen.rs`, which `src/lib.rs` includes in
@@ -40,6 +40,7 @@ mod parameters_twin;
 pub mod rules;
 pub mod schema_walk;
 pub mod setters;
+pub mod short_arrays;
 #[cfg(test)]
 mod test_support;
 

@@ -45,7 +45,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use clerk_users::pagination::RawUser;
@@ -106,24 +106,38 @@ struct TokenFloor {
     token: String,
 }
 
-/// The system allocator, counting allocations while [`COUNTING`] is on (off while timing, so the
-/// timed decodes pay one relaxed load per allocation and nothing else).
+/// The system allocator, counting allocations and the bytes they hold while [`COUNTING`] is on
+/// (off while timing, so the timed decodes pay one relaxed load per allocation and nothing else).
 struct CountingAllocator;
 
 static COUNTING: AtomicBool = AtomicBool::new(false);
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+/// Bytes allocated minus bytes freed while counting, and the most it reached: the heap a decode
+/// needs, about what the decoded page holds (its vectors' spare capacity included).
+static HELD: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+/// Adds `bytes` (negative when freed) to [`HELD`] while counting, and raises [`PEAK`].
+fn hold(bytes: isize) {
+    let held = HELD.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(held, Ordering::Relaxed);
+}
 
 // SAFETY: every call is passed to `System` unchanged; counting touches only an atomic.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if COUNTING.load(Ordering::Relaxed) {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+            hold(size(layout.size()));
         }
         // SAFETY: the caller's contract is `System`'s.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if COUNTING.load(Ordering::Relaxed) {
+            hold(-size(layout.size()));
+        }
         // SAFETY: the caller's contract is `System`'s.
         unsafe { System.dealloc(ptr, layout) }
     }
@@ -131,23 +145,32 @@ unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if COUNTING.load(Ordering::Relaxed) {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+            hold(size(new_size) - size(layout.size()));
         }
         // SAFETY: the caller's contract is `System`'s.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
 
+/// An allocation's size as a signed count (no allocation exceeds `isize::MAX` bytes).
+fn size(bytes: usize) -> isize {
+    isize::try_from(bytes).unwrap_or(isize::MAX)
+}
+
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
-/// The allocations (and reallocations) one decode of a target makes.
-fn allocations(target: &Target) -> usize {
+/// What one decode of a target costs the heap: the allocations (and reallocations) it makes, and
+/// the most bytes it held at once.
+fn allocations(target: &Target) -> (usize, isize) {
     ALLOCATIONS.store(0, Ordering::Relaxed);
+    HELD.store(0, Ordering::Relaxed);
+    PEAK.store(0, Ordering::Relaxed);
     COUNTING.store(true, Ordering::Relaxed);
     let decoded = (target.decode)(target.bytes);
     COUNTING.store(false, Ordering::Relaxed);
     drop(decoded);
-    ALLOCATIONS.load(Ordering::Relaxed)
+    (ALLOCATIONS.load(Ordering::Relaxed), PEAK.load(Ordering::Relaxed))
 }
 
 /// What a target decodes into, by its role in the ratios.
@@ -377,7 +400,7 @@ fn main() -> ExitCode {
         }
     }
     let medians: Vec<Duration> = samples.into_iter().map(median).collect();
-    let allocations: Vec<usize> = targets.iter().map(allocations).collect();
+    let allocations: Vec<(usize, isize)> = targets.iter().map(allocations).collect();
 
     println!(
         "pages of {PAGE_ITEMS} items: users {} KiB, memberships {} KiB, oauth tokens {} KiB; \
@@ -387,14 +410,14 @@ fn main() -> ExitCode {
         tokens.len() / 1024,
     );
     println!(
-        "{:<13} {:<38} {:>10} {:>10} {:>9} {:>13}",
-        "page", "decoded into", "per item", "/clerk-rs", "/floor", "allocs/item"
+        "{:<13} {:<38} {:>10} {:>10} {:>9} {:>12} {:>11}",
+        "page", "decoded into", "per item", "/clerk-rs", "/floor", "allocs/item", "peak B/item"
     );
     println!(
         "(a page without * is decoded by serde_json::from_slice for every type; with *, as each \
          client decodes a response)"
     );
-    for ((target, took), allocations) in targets.iter().zip(&medians).zip(&allocations) {
+    for ((target, took), (allocations, held)) in targets.iter().zip(&medians).zip(&allocations) {
         let of = |role: Role| {
             targets
                 .iter()
@@ -404,13 +427,14 @@ fn main() -> ExitCode {
         };
         let ratio = |r: Option<f64>| r.map(|r| format!("{r:.2}x")).unwrap_or_default();
         println!(
-            "{:<13} {:<38} {:>7.2} us {:>10} {:>9} {:>13.1}",
+            "{:<13} {:<38} {:>7.2} us {:>10} {:>9} {:>12.1} {:>11.0}",
             target.group,
             target.name,
             took.as_secs_f64() * 1e6 / PAGE_ITEMS as f64,
             ratio(of(Role::ClerkRs)),
             ratio(of(Role::Floor)),
             *allocations as f64 / PAGE_ITEMS as f64,
+            *held as f64 / PAGE_ITEMS as f64,
         );
     }
     ExitCode::SUCCESS
