@@ -30,8 +30,9 @@
 //! Each target is first checked to decode its whole page. Then every target is timed once per
 //! round (a batch of decodes, averaged), the targets interleaved and their order rotated each
 //! round so the machine's state affects each alike; the median round of each is reported, per
-//! item, with the ratios to clerk-rs and to the floor, and the allocations one decode of the page
-//! makes per item (counted by the global allocator in one untimed decode).
+//! item, with the ratios to clerk-rs and to the floor, the allocations one decode of the page
+//! makes per item, and the most heap it held at once, per item (the decoded page, spare room in
+//! its vectors included), both counted by the global allocator in one untimed decode.
 //!
 //! `decode profile [typed|raw] [SECONDS]` only decodes the users page as the client does, into
 //! `Vec<types::User>` (or `Vec<RawUser>`), in a loop, for a profiler (typed, 10 s unless told):
