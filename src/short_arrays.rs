@@ -6,8 +6,8 @@
 //! verification inline, over 400 bytes), so three quarters of each such allocation was never
 //! used: a decoded page of users held half as much memory again as it needed, and faulting in
 //! and zeroing that memory was a large share of the decoding time. The generated types decode
-//! every array field with [`vec`], which gives a one-element array exactly one element of room
-//! and lets longer arrays grow as `Vec` does.
+//! every `Vec` field with [`vec`], which gives a one-element array exactly one element of room;
+//! anything else gets the room serde's `Vec` impl gives it.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -35,19 +35,38 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ShortArray<T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let Some(first) = seq.next_element()? else {
-            return Ok(Vec::new());
+        // A decoder that knows the length (a `serde_json::Value`) gets serde's own behaviour:
+        // room for that length, up to a bound. JSON text never tells the length.
+        let mut items = match seq.size_hint() {
+            Some(len) => Vec::with_capacity(cautious::<T>(len)),
+            None => {
+                let Some(first) = seq.next_element()? else {
+                    return Ok(Vec::new());
+                };
+                let Some(second) = seq.next_element()? else {
+                    return Ok(vec![first]);
+                };
+                // Two or more: pushed into an empty `Vec`, so it grows as serde's would.
+                let mut items = Vec::new();
+                items.extend([first, second]);
+                items
+            }
         };
-        let Some(second) = seq.next_element()? else {
-            return Ok(vec![first]);
-        };
-        // Longer arrays: room for four at once, as a `Vec`'s first push makes.
-        let mut items = Vec::with_capacity(4);
-        items.extend([first, second]);
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
         Ok(items)
+    }
+}
+
+/// The room serde gives a sequence whose length the decoder reports: that length, but never over
+/// a mebibyte, so a length nobody checked cannot make it allocate without bound (serde's own
+/// `size_hint::cautious`, which is private to serde).
+fn cautious<T>(len: usize) -> usize {
+    const MAX_PREALLOC_BYTES: usize = 1024 * 1024;
+    match size_of::<T>() {
+        0 => 0,
+        size => len.min(MAX_PREALLOC_BYTES / size),
     }
 }
 
@@ -63,20 +82,46 @@ mod tests {
         items: Vec<String>,
     }
 
+    /// The same field decoded by serde's `Vec` impl.
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Plain {
+        #[serde(default)]
+        items: Vec<String>,
+    }
+
     fn decode(json: serde_json::Value) -> Result<Thing, String> {
         serde_json::from_value(json).map_err(|e| e.to_string())
     }
 
+    fn items(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("item {i}")).collect()
+    }
+
     #[test]
-    fn arrays_of_every_length_decode_in_order_and_one_element_holds_no_spare_room() {
+    fn from_text_one_element_gets_one_slot_and_longer_arrays_the_room_serde_gives() {
         for n in 0..=9 {
-            let items: Vec<String> = (0..n).map(|i| format!("item {i}")).collect();
-            let thing = decode(json!({ "items": items })).unwrap();
-            assert_eq!(thing.items, items);
-            if n <= 1 {
-                assert_eq!(thing.items.capacity(), n, "{n} elements");
-            }
+            let text = serde_json::to_string(&json!({ "items": items(n) })).unwrap();
+            let ours: Thing = serde_json::from_str(&text).unwrap();
+            let serdes: Plain = serde_json::from_str(&text).unwrap();
+            assert_eq!(ours.items, serdes.items);
+            let expected = if n == 1 { 1 } else { serdes.items.capacity() };
+            assert_eq!(ours.items.capacity(), expected, "{n} elements");
         }
+        // Where this matters: serde gives four slots to one element read from text.
+        let serdes: Plain = serde_json::from_str(r#"{"items": ["a"]}"#).unwrap();
+        assert_eq!(serdes.items.capacity(), 4);
+    }
+
+    #[test]
+    fn from_a_value_the_length_it_reports_is_the_room_as_with_serde() {
+        for n in [0, 1, 2, 3, 5, 9] {
+            let ours = decode(json!({ "items": items(n) })).unwrap();
+            let serdes: Plain = serde_json::from_value(json!({ "items": items(n) })).unwrap();
+            assert_eq!((ours.items.len(), ours.items.capacity()), (n, serdes.items.capacity()));
+            assert_eq!(ours.items.capacity(), n);
+        }
+        assert_eq!(super::cautious::<u64>(usize::MAX), 1024 * 1024 / 8);
+        assert_eq!(super::cautious::<()>(7), 0);
     }
 
     #[test]
@@ -84,26 +129,22 @@ mod tests {
         let text = r#"{"items":["a","b","c"]}"#;
         let thing: Thing = serde_json::from_str(text).unwrap();
         assert_eq!(serde_json::to_string(&thing).unwrap(), text);
-        assert_eq!(decode(json!({})).unwrap().items, Vec::<String>::new());
     }
 
     #[test]
     fn errors_read_as_serdes_own_vec_errors() {
-        /// The same field decoded by serde's `Vec` impl.
-        #[derive(Debug, Deserialize)]
-        #[allow(dead_code)] // Decoded only for its errors.
-        struct Plain {
-            items: Vec<String>,
-        }
         for json in [json!({"items": null}), json!({"items": "a"}), json!({"items": ["a", 1]})] {
             let ours = decode(json.clone()).unwrap_err();
             let serdes = serde_json::from_value::<Plain>(json).unwrap_err().to_string();
             assert_eq!(ours, serdes);
         }
-        let text = r#"{"items": ["a", 1]}"#;
-        let ours = serde_json::from_str::<Thing>(text).unwrap_err();
-        let serdes = serde_json::from_str::<Plain>(text).unwrap_err();
-        assert_eq!(ours.to_string(), serdes.to_string());
+        for text in [r#"{"items": ["a", 1]}"#, r#"{"items": [1]}"#, "{\"items\":\n [\"a\",\n {}]}"]
+        {
+            let ours = serde_json::from_str::<Thing>(text).unwrap_err();
+            let serdes = serde_json::from_str::<Plain>(text).unwrap_err();
+            assert_eq!(ours.to_string(), serdes.to_string(), "{text}");
+        }
+        let ours = serde_json::from_str::<Thing>(r#"{"items": ["a", 1]}"#).unwrap_err();
         assert_eq!(
             ours.to_string(),
             "invalid type: integer `1`, expected a string at line 1 column 17"

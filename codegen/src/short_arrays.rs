@@ -1,6 +1,6 @@
-//! The finish edit that decodes every array field of the generated types with the client's
+//! The finish edit that decodes every `Vec` field of the generated types with the client's
 //! `crate::short_arrays::vec`: the same values and errors as serde's `Vec` impl, but a
-//! one-element array gets one element of room instead of four.
+//! one-element array read from JSON text gets one element of room instead of four.
 //!
 //! Why: most arrays in a user hold one large element (an email address with its verification
 //! inline is over 400 bytes), so serde's growth left three quarters of each such allocation
