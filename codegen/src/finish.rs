@@ -500,24 +500,7 @@ pub(crate) fn module_items<'a>(
 mod tests {
     use super::*;
     use crate::codegen;
-    use crate::test_support::{compact_code, tiny_spec};
-
-    /// A spec with one `GET /things/{id}` answering `schema` as JSON.
-    fn get_thing(schema: &str) -> String {
-        tiny_spec(&format!(
-            "  /things/{{id}}:
-    get:
-      operationId: GetThing
-      parameters:
-      - {{name: id, in: path, required: true, schema: {{type: string}}}}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {schema}"
-        ))
-    }
+    use crate::test_support::{compact_code, get_thing, tiny_spec};
 
     #[test]
     fn rule_missing_means_empty_defaults_fields_that_must_be_present() {

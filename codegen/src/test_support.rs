@@ -23,6 +23,23 @@ components:
     )
 }
 
+/// A spec with one `GET /things/{id}` answering `schema` as JSON.
+pub(crate) fn get_thing(schema: &str) -> String {
+    tiny_spec(&format!(
+        "  /things/{{id}}:
+    get:
+      operationId: GetThing
+      parameters:
+      - {{name: id, in: path, required: true, schema: {{type: string}}}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {schema}"
+    ))
+}
+
 /// The code generated from `text` with whitespace and the trailing commas of wrapped lists
 /// removed, so wrapped lines read the same.
 pub(crate) fn compact_code(text: &str) -> String {

@@ -141,7 +141,7 @@ fn union_variant_fields(doc: &Value, native: &[NativeType]) -> BTreeMap<String, 
 mod tests {
     use serde_json::json;
 
-    use crate::test_support::{body_schema, normalized_thing, our_spec, tiny_spec};
+    use crate::test_support::{body_schema, get_thing, normalized_thing, our_spec};
     use crate::{codegen, load_spec, normalize};
 
     #[test]
@@ -164,18 +164,8 @@ mod tests {
 
     #[test]
     fn rule_absent_means_none_makes_options_written_only_when_present_and_never_null() {
-        let text = tiny_spec(
-            "  /things/{id}:
-    get:
-      operationId: GetThing
-      parameters:
-      - {name: id, in: path, required: true, schema: {type: string}}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema:
+        let text = get_thing(
+            "
                 type: object
                 required: [id, created_at]
                 properties:
