@@ -263,7 +263,7 @@ macro_rules! discriminated_union {
                 // The payload's text, then its tags (from its first key when that is the
                 // discriminator, else from a scan), then the variant from the text: no tree
                 // unless the payload ends up `Unknown` (see `tags`).
-                let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;
+                let raw = <$crate::raw_text::RawText<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
                 let text = raw.get();
                 let kind = match $crate::discriminated_union::leading_tag(text, $field) {
                     Some(named) => pick(Some(named), None, KINDS),

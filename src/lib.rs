@@ -201,6 +201,7 @@ pub mod params;
 mod path;
 mod profile_image;
 mod rate_limit;
+mod raw_text;
 mod response;
 pub mod retry;
 mod short_arrays;
