@@ -11,11 +11,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Unexpected, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Unexpected, Visitor};
 use serde_json::value::RawValue;
 
 /// The name under which serde_json's decoders hand over a value's text instead of decoding it
-/// (`serde_json::raw::TOKEN`, which is private; unchanged since raw values came in 1.0.29).
+/// (`serde_json::raw::TOKEN`, which is private).
 ///
 /// Should a later serde_json rename it, nothing breaks: its decoders then treat the request as a
 /// plain newtype, and [`RawTextVisitor::visit_newtype_struct`] captures a `Box<RawValue>`
@@ -48,9 +48,10 @@ impl<'de> Visitor<'de> for RawTextVisitor {
         f.write_str("any valid JSON value")
     }
 
-    /// serde_json's answer: a map of one entry, its token and the text.
+    /// serde_json's answer: a map of one entry, its token and the text. (A decoder that answers
+    /// with a map of its own, such as a `serde_json::Map`, fails on the key, as with `RawValue`.)
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawText<'de>, A::Error> {
-        if map.next_key::<IgnoredAny>()?.is_none() {
+        if map.next_key::<RawKey>()?.is_none() {
             return Err(de::Error::invalid_type(Unexpected::Map, &self));
         }
         map.next_value::<Text<'de>>().map(|text| RawText(text.0))
@@ -63,6 +64,33 @@ impl<'de> Visitor<'de> for RawTextVisitor {
     ) -> Result<RawText<'de>, D::Error> {
         let raw = Box::<RawValue>::deserialize(deserializer)?;
         Ok(RawText(Cow::Owned(raw.get().to_owned())))
+    }
+}
+
+/// The key of serde_json's answer, which must be its name for raw values.
+struct RawKey;
+
+impl<'de> Deserialize<'de> for RawKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(RawKeyVisitor).map(|()| RawKey)
+    }
+}
+
+struct RawKeyVisitor;
+
+impl Visitor<'_> for RawKeyVisitor {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("raw value")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<(), E> {
+        // serde_json's own words for the same refusal.
+        match key {
+            SERDE_JSON_RAW_VALUE => Ok(()),
+            _ => Err(E::custom("unexpected raw value")),
+        }
     }
 }
 
@@ -155,12 +183,30 @@ mod tests {
     }
 
     #[test]
-    fn text_that_is_not_json_is_serde_jsons_error() {
+    fn where_raw_value_fails_this_fails_the_same_way() {
+        type Boxed = Box<serde_json::value::RawValue>;
+        // Not JSON.
         for text in ["{\"a\": }", "[1,", "nul"] {
             let ours = serde_json::from_str::<Captured>(text).unwrap_err();
-            let serdes =
-                serde_json::from_str::<Box<serde_json::value::RawValue>>(text).unwrap_err();
-            assert_eq!(ours.to_string(), serdes.to_string(), "{text}");
+            let theirs = serde_json::from_str::<Boxed>(text).unwrap_err();
+            assert_eq!(ours.to_string(), theirs.to_string(), "{text}");
         }
+        // A decoder that answers with a map of its own: the key is refused.
+        let map = json!({"k": "{}"});
+        let map = map.as_object().unwrap();
+        let ours = Captured::deserialize(map).unwrap_err().to_string();
+        assert_eq!(ours, Boxed::deserialize(map).unwrap_err().to_string());
+        assert_eq!(ours, "unexpected raw value");
+        // serde's buffered content (untagged enums) does not know the name: the fallback asks
+        // for a `RawValue`, which refuses it as before.
+        #[derive(Debug, Deserialize)]
+        #[serde(untagged)]
+        #[allow(dead_code)] // Decoded only for its error.
+        enum Either<T> {
+            One(T),
+        }
+        let ours = serde_json::from_str::<Either<Captured>>(TEXT).unwrap_err().to_string();
+        let theirs = serde_json::from_str::<Either<Boxed>>(TEXT).unwrap_err().to_string();
+        assert_eq!(ours, theirs);
     }
 }
