@@ -7,7 +7,9 @@
 //! (clerk-users-codegen) turns each such union into a [`discriminated_union!`] invocation instead,
 //! which picks the variant by `object`, or by `strategy` when `object` is absent (older
 //! payloads), and keeps anything it cannot place, or that does not decode as the variant it
-//! names, as `Unknown(serde_json::Value)`.
+//! names, as `Unknown(serde_json::Value)`. A payload that repeats a key is read as its tree keeps
+//! it, the last value of each key winning, so that writing it back and reading it again gives
+//! the same value.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -64,7 +66,7 @@ pub(crate) struct Tags<'a> {
 /// first key and its value, neither with an escape (whitespace aside); anything else is left to
 /// [`tags`]. A payload that repeats its discriminator key is decided by the first one here, and
 /// then fails to decode as that variant (derived structs refuse a duplicate field), so it is
-/// kept whole as `Unknown` either way.
+/// decided again from its tree, where the last one wins, as [`tags`] would decide it.
 pub(crate) fn leading_tag<'a>(text: &'a str, field: &str) -> Option<&'a str> {
     let rest = text.trim_start().strip_prefix('{')?.trim_start().strip_prefix('"')?;
     let (key, rest) = rest.split_once('"')?;
@@ -280,7 +282,22 @@ macro_rules! discriminated_union {
                         return Ok(Self::$variant(inner));
                     }
                 )*
-                ::serde_json::from_str(text).map(Self::Unknown).map_err(::serde::de::Error::custom)
+                let value: ::serde_json::Value =
+                    ::serde_json::from_str(text).map_err(::serde::de::Error::custom)?;
+                // The text did not decode as a variant. If it repeats a key (derived structs
+                // refuse repeats), the tree has kept the last of each, which is what writing the
+                // value back and reading it again would see: picked and decoded from the tree,
+                // a round trip gives the same value. Anything else is kept whole.
+                let tag = |name: &str| value.get(name).and_then(::serde_json::Value::as_str);
+                let kind = pick(tag($field), tag("strategy"), KINDS);
+                $(
+                    if kind == Some($value)
+                        && let Ok(inner) = <$ty as ::serde::Deserialize>::deserialize(&value)
+                    {
+                        return Ok(Self::$variant(inner));
+                    }
+                )*
+                Ok(Self::Unknown(value))
             }
         }
     };
